@@ -1,0 +1,16 @@
+# The test command README.md names: unit tests, then the end-to-end checks
+# against real Jupyter clients (scripts under .ci/ that skip nothing).
+GO ?= go
+
+.PHONY: build test unit e2e sample-report
+
+build:
+	$(GO) build -o bin/huntbook ./cmd/huntbook
+
+unit:
+	$(GO) test -count=1 ./...
+
+e2e: build
+	@for s in .ci/e2e-*.sh; do [ -e "$$s" ] || continue; echo "== $$s"; bash "$$s" || exit 1; done
+
+test: unit e2e
