@@ -1,0 +1,266 @@
+package schemas
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// The tables the synthetic sample tenant generates; each must be built in.
+var tenantTables = []string{
+	"SigninLogs", "AADNonInteractiveUserSignInLogs", "AADServicePrincipalSignInLogs",
+	"AADManagedIdentitySignInLogs", "AuditLogs", "OfficeActivity", "CloudAppEvents",
+	"PurviewDataSensitivityLogs", "McasShadowItReporting", "SecurityAlert", "SecurityIncident",
+	"IdentityInfo", "CommonSecurityLog", "Syslog", "ThreatIntelligenceIndicator", "AzureActivity",
+	"BehaviorAnalytics", "UserPeerAnalytics", "UserAccessAnalytics", "Watchlist",
+}
+
+var kqlTypeNames = map[string]bool{
+	"string": true, "long": true, "int": true, "real": true, "bool": true, "datetime": true,
+	"timespan": true, "guid": true, "dynamic": true, "decimal": true,
+}
+
+// TestEmbeddedFiles checks every data file on its own terms: it parses, its
+// file is named after its table, it says where it came from, it spells types
+// the KQL way and it has a time column.
+func TestEmbeddedFiles(t *testing.T) {
+	entries, err := dataFS.ReadDir("data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		n++
+		t.Run(e.Name(), func(t *testing.T) {
+			b, err := dataFS.ReadFile("data/" + e.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			name, s, err := Parse(b, e.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.TrimSuffix(e.Name(), ".json"); name != want {
+				t.Errorf("Name %q does not match file name %q", name, want)
+			}
+			var f File
+			if err := json.Unmarshal(b, &f); err != nil {
+				t.Fatal(err)
+			}
+			if strings.TrimSpace(f.Source) == "" {
+				t.Errorf("no Source noted")
+			}
+			for _, p := range f.Properties {
+				if !kqlTypeNames[p.Type] {
+					t.Errorf("column %s: type %q is not in KQL spelling", p.Name, p.Type)
+				}
+			}
+			hasTime := false
+			for _, c := range s {
+				if (c.Name == "TimeGenerated" || c.Name == "Timestamp") && c.Type == types.DateTime {
+					hasTime = true
+				}
+			}
+			if !hasTime {
+				t.Errorf("no TimeGenerated or Timestamp datetime column in %v", s)
+			}
+		})
+	}
+	if n != len(Names()) {
+		t.Errorf("%d data files but %d names", n, len(Names()))
+	}
+}
+
+func TestNamesAndLookup(t *testing.T) {
+	names := Names()
+	if !sort.StringsAreSorted(names) {
+		t.Errorf("Names not sorted: %v", names)
+	}
+	for _, want := range tenantTables {
+		if !slices.Contains(names, want) {
+			t.Errorf("sample-tenant table %s is not built in", want)
+		}
+	}
+
+	tests := []struct {
+		table, column string
+		want          types.Type
+	}{
+		{"SigninLogs", "TimeGenerated", types.DateTime},
+		{"SigninLogs", "LocationDetails", types.Dynamic},
+		{"SigninLogs", "IsInteractive", types.Bool},
+		{"SigninLogs", "DurationMs", types.Long},
+		{"SigninLogs", "_BilledSize", types.Real},
+		{"SecurityIncident", "IncidentNumber", types.Int},
+		{"SecurityIncident", "AlertIds", types.Dynamic},
+		{"AuditLogs", "TargetResources", types.Dynamic},
+		{"CommonSecurityLog", "DestinationPort", types.Int},
+		{"CommonSecurityLog", "SentBytes", types.Long},
+		{"CloudAppEvents", "Timestamp", types.DateTime},
+		{"CloudAppEvents", "RawEventData", types.Dynamic},
+		{"Watchlist", "SearchKey", types.String},
+		{"Syslog", "TenantId", types.String},
+	}
+	for _, tc := range tests {
+		s, ok := Lookup(tc.table)
+		if !ok {
+			t.Errorf("Lookup(%q) not found", tc.table)
+			continue
+		}
+		i := s.Index(tc.column)
+		if i < 0 {
+			t.Errorf("%s has no column %s", tc.table, tc.column)
+			continue
+		}
+		if s[i].Type != tc.want {
+			t.Errorf("%s.%s is %v, want %v", tc.table, tc.column, s[i].Type, tc.want)
+		}
+	}
+
+	// Kusto table names are case-sensitive.
+	for _, name := range []string{"signinlogs", "SIGNINLOGS", "SigninLogs ", "", "NoSuchTable"} {
+		if _, ok := Lookup(name); ok {
+			t.Errorf("Lookup(%q) found a table", name)
+		}
+	}
+
+	// Callers get their own copy.
+	a, _ := Lookup("SigninLogs")
+	a[0].Name = "Clobbered"
+	b, _ := Lookup("SigninLogs")
+	if b[0].Name == "Clobbered" {
+		t.Error("Lookup returned shared storage")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, json string
+		want       []string // substrings of the error
+	}{
+		{"syntax", "{\n \"Name\": \"T\",\n \"Properties\": [\n  {\"Name\": \"A\" \"Type\": \"string\"}\n ]\n}",
+			[]string{"bad.json", "line 4", "invalid JSON"}},
+		{"no name", `{"Properties": [{"Name": "A", "Type": "string"}]}`,
+			[]string{"bad.json", "Name", "missing"}},
+		{"bad table name", `{"Name": "My Table", "Properties": [{"Name": "A", "Type": "string"}]}`,
+			[]string{"bad.json", "Name", `"My Table"`}},
+		{"no columns", `{"Name": "T", "Properties": []}`,
+			[]string{"bad.json", "Properties", "no columns"}},
+		{"properties not a list", `{"Name": "T", "Properties": {"A": "string"}}`,
+			[]string{"bad.json", "Properties", "line 1"}},
+		{"empty column name", `{"Name": "T", "Properties": [{"Name": "A", "Type": "string"}, {"Type": "long"}]}`,
+			[]string{"bad.json", "Properties[1].Name", "missing"}},
+		{"duplicate column", `{"Name": "T", "Properties": [{"Name": "A", "Type": "string"}, {"Name": "A", "Type": "long"}]}`,
+			[]string{"bad.json", "Properties[1].Name", `duplicate column "A"`, "Properties[0]"}},
+		{"unknown type", `{"Name": "T", "Properties": [{"Name": "A", "Type": "strng"}]}`,
+			[]string{"bad.json", "Properties[0].Type", `"strng"`}},
+		{"missing type", `{"Name": "T", "Properties": [{"Name": "A"}]}`,
+			[]string{"bad.json", "Properties[0].Type", "no type"}},
+		{"null type", `{"Name": "T", "Properties": [{"Name": "A", "Type": "null"}]}`,
+			[]string{"bad.json", "Properties[0].Type", `"null"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := Parse([]byte(tc.json), "bad.json")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseAliases(t *testing.T) {
+	// Workspace files may carry .NET or alias spellings, as exported schemas do.
+	src := `{"Name": "T_CL", "Properties": [
+		{"Name": "a", "Type": "System.String"}, {"Name": "b", "Type": "Int64"},
+		{"Name": "c", "Type": "double"}, {"Name": "d", "Type": "boolean"},
+		{"Name": "e", "Type": "DateTime"}, {"Name": "f", "Type": "uniqueid"}]}`
+	name, s, err := Parse([]byte(src), "t.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := types.Schema{col("a", types.String), col("b", types.Long), col("c", types.Real),
+		col("d", types.Bool), col("e", types.DateTime), col("f", types.GUID)}
+	if name != "T_CL" || !slices.Equal(s, want) {
+		t.Errorf("got %s %v, want T_CL %v", name, s, want)
+	}
+}
+
+func col(name string, t types.Type) types.Column { return types.Column{Name: name, Type: t} }
+
+func writeFile(t *testing.T, dir, name, body string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "Alpha.json", `{"Name": "Alpha", "Properties": [{"Name": "TimeGenerated", "Type": "datetime"}, {"Name": "N", "Type": "long"}]}`)
+	writeFile(t, dir, "Beta.schema.json", `{"Name": "Beta", "Source": "test", "Properties": [{"Name": "X", "Type": "dynamic"}]}`)
+	writeFile(t, dir, "notes.txt", "not a schema")
+	if err := os.Mkdir(filepath.Join(dir, "sub.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]types.Schema{
+		"Alpha": {col("TimeGenerated", types.DateTime), col("N", types.Long)},
+		"Beta":  {col("X", types.Dynamic)},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d tables %v, want %d", len(got), got, len(want))
+	}
+	for k, w := range want {
+		if !slices.Equal(got[k], w) {
+			t.Errorf("%s: got %v, want %v", k, got[k], w)
+		}
+	}
+
+	t.Run("broken file", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, dir, "Good.json", `{"Name": "Good", "Properties": [{"Name": "A", "Type": "string"}]}`)
+		writeFile(t, dir, "Broken.json", `{"Name": "Broken", "Properties": [{"Name": "A", "Type": "text"}]}`)
+		_, err := Load(dir)
+		if err == nil {
+			t.Fatal("no error")
+		}
+		for _, w := range []string{filepath.Join(dir, "Broken.json"), "Properties[0].Type", `"text"`} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("error %q does not mention %q", err, w)
+			}
+		}
+	})
+	t.Run("same table twice", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, dir, "a.json", `{"Name": "T", "Properties": [{"Name": "A", "Type": "string"}]}`)
+		writeFile(t, dir, "b.json", `{"Name": "T", "Properties": [{"Name": "B", "Type": "string"}]}`)
+		_, err := Load(dir)
+		if err == nil || !strings.Contains(err.Error(), "b.json") || !strings.Contains(err.Error(), "a.json") {
+			t.Errorf("want an error naming both files, got %v", err)
+		}
+	})
+	t.Run("missing dir", func(t *testing.T) {
+		_, err := Load(filepath.Join(dir, "nope"))
+		if err == nil || !strings.Contains(err.Error(), "nope") {
+			t.Errorf("want an error naming the folder, got %v", err)
+		}
+	})
+}
