@@ -108,6 +108,19 @@ func Names() []string {
 	return names
 }
 
+// HiddenColumns returns the standard Log Analytics system columns that
+// every workspace table carries but that queries only see when they name
+// them (a plain `take` does not show them). The built-in schemas leave them
+// out; a binder may accept references to them on any Log Analytics table.
+func HiddenColumns() types.Schema {
+	return types.Schema{
+		{Name: "_ResourceId", Type: types.String},
+		{Name: "_SubscriptionId", Type: types.String},
+		{Name: "_BilledSize", Type: types.Real},
+		{Name: "_IsBillable", Type: types.String},
+	}
+}
+
 // Load reads every *.json file directly in dir as a schema file and returns
 // the schemas by table name. Errors name the file and the offending key.
 func Load(dir string) (map[string]types.Schema, error) {

@@ -70,6 +70,11 @@ func TestEmbeddedFiles(t *testing.T) {
 					hasTime = true
 				}
 			}
+			for _, h := range HiddenColumns() {
+				if s.Index(h.Name) >= 0 {
+					t.Errorf("hidden system column %s should be left out", h.Name)
+				}
+			}
 			if !hasTime {
 				t.Errorf("no TimeGenerated or Timestamp datetime column in %v", s)
 			}
@@ -99,7 +104,6 @@ func TestNamesAndLookup(t *testing.T) {
 		{"SigninLogs", "LocationDetails", types.Dynamic},
 		{"SigninLogs", "IsInteractive", types.Bool},
 		{"SigninLogs", "DurationMs", types.Long},
-		{"SigninLogs", "_BilledSize", types.Real},
 		{"SecurityIncident", "IncidentNumber", types.Int},
 		{"SecurityIncident", "AlertIds", types.Dynamic},
 		{"AuditLogs", "TargetResources", types.Dynamic},
