@@ -1,0 +1,74 @@
+package kernel
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestSignAndDecode(t *testing.T) {
+	keyed, _ := newSigner("hmac-sha256", "secret")
+	other, _ := newSigner("hmac-sha256", "other")
+	open, _ := newSigner("", "")
+	msg := &Message{
+		Identities: [][]byte{[]byte("client-1")},
+		Header:     Header{MsgID: "m1", MsgType: "execute_request", Session: "s", Version: ProtocolVersion},
+		Content:    []byte(`{"code":"print 1"}`),
+	}
+	good, err := keyed.Encode(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := clone(good)
+	tampered[len(tampered)-1] = []byte(`{"code":"print 2"}`)
+	unsigned := clone(good)
+	unsigned[2] = nil
+	byOther, _ := other.Encode(msg)
+	tests := []struct {
+		name    string
+		s       *signer
+		frames  [][]byte
+		wantErr error
+		anyErr  bool
+	}{
+		{"good signature", keyed, good, nil, false},
+		{"tampered content", keyed, tampered, ErrBadSignature, true},
+		{"missing signature", keyed, unsigned, ErrBadSignature, true},
+		{"signed with another key", keyed, byOther, ErrBadSignature, true},
+		{"no key accepts unsigned", open, unsigned, nil, false},
+		{"no delimiter", keyed, good[:1], nil, true},
+		{"too few frames", keyed, good[:4], nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := tc.s.Decode(tc.frames)
+			if (err != nil) != tc.anyErr {
+				t.Fatalf("Decode error = %v, want error %v", err, tc.anyErr)
+			}
+			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Fatalf("Decode error = %v, want %v", err, tc.wantErr)
+			}
+			if err == nil {
+				if m.Header.MsgType != "execute_request" || string(m.Identities[0]) != "client-1" || string(m.Content) != `{"code":"print 1"}` {
+					t.Errorf("decoded %+v", m)
+				}
+				if string(m.Parent) != "{}" || string(m.Metadata) != "{}" {
+					t.Errorf("empty parent/metadata should decode as {}: %q %q", m.Parent, m.Metadata)
+				}
+			}
+		})
+	}
+}
+
+func TestSignatureIsHexHMAC(t *testing.T) {
+	s, _ := newSigner("hmac-sha256", "key")
+	// HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog"), a published test vector.
+	got := string(s.sign([]byte("The quick brown fox "), []byte("jumps over the lazy dog")))
+	if want := "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"; got != want {
+		t.Errorf("sign = %s, want %s", got, want)
+	}
+	if _, err := newSigner("hmac-md5", "key"); err == nil {
+		t.Error("hmac-md5 should be refused")
+	}
+}
+
+func clone(f [][]byte) [][]byte { return append([][]byte(nil), f...) }
