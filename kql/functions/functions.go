@@ -69,7 +69,12 @@ type Scalar struct {
 	// Result tells the result type from the argument types; it returns an
 	// error for wrong argument types with a message naming the argument.
 	Result func(args []types.Type) (types.Type, error)
-	Eval   func(env *Env, args []types.Value) (types.Value, error)
+	// ResultConsts, when set, refines Result for functions whose result type
+	// depends on a constant argument (extract's typeof(real)): consts[i] is
+	// argument i's value when it is a constant, an invalid Value otherwise;
+	// a type literal is passed as its name, a string Value such as "real".
+	ResultConsts func(args []types.Type, consts []types.Value) (types.Type, error)
+	Eval         func(env *Env, args []types.Value) (types.Value, error)
 }
 
 // Aggregate is an aggregation function used by summarize.
