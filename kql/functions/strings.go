@@ -395,7 +395,9 @@ func init() {
 	def("isascii", "isascii(value)", "Whether a string holds only ASCII characters.", 1, 1, "s", fixed(types.Bool),
 		func(_ *Env, a []types.Value) (types.Value, error) { return types.NewBool(isASCII(str(a[0]))), nil })
 	def("isutf8", "isutf8(value)", "Whether a string is valid UTF-8.", 1, 1, "s", fixed(types.Bool),
-		func(_ *Env, a []types.Value) (types.Value, error) { return types.NewBool(utf8.ValidString(str(a[0]))), nil })
+		func(_ *Env, a []types.Value) (types.Value, error) {
+			return types.NewBool(utf8.ValidString(str(a[0]))), nil
+		})
 }
 
 // typeArg reads a type name constant (extract's typeof(long) argument, which
