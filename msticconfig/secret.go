@@ -60,6 +60,7 @@ type Setting struct {
 
 	plain string
 	cfg   *Config
+	bad   bool // present but invalid (already reported)
 }
 
 // Set reports whether the setting has a value or a reference.

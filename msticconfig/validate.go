@@ -338,6 +338,7 @@ func (cfg *Config) argsFrom(c *checker, es []entry, path string, guidKeys []stri
 		p := join(path, e.Key)
 		s, ok := c.setting(e.Value, p, e.Key)
 		if !ok {
+			out[e.Key] = Setting{Path: p, Line: s.Line, Sensitive: s.Sensitive, bad: true}
 			continue
 		}
 		out[e.Key] = cfg.own(c, s, e.Value)
@@ -412,7 +413,7 @@ var (
 
 func (cfg *Config) requiredArgs(c *checker, pe entry, path string, args map[string]Setting) {
 	need := func(key string) {
-		if s, ok := args[key]; !ok || !s.Set() || (s.Kind == Plain && s.plain == "") {
+		if s, ok := args[key]; !s.bad && (!ok || !s.Set() || (s.Kind == Plain && s.plain == "")) {
 			c.errorf(pe.KeyN, join(path, "Args"), "missing required key %s", key)
 		}
 	}
