@@ -6,20 +6,30 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Workspaces returns the AzureSentinel.Workspaces entries by name.
 func (c *Config) Workspaces() map[string]Workspace { return maps.Clone(c.workspaces) }
 
-// Workspace finds a workspace by entry name, case-insensitively (MSTICPy's
-// WorkspaceConfig matches names that way).
+// Workspace finds a workspace as MSTICPy's WorkspaceConfig does: by entry
+// name, then by WorkspaceName, then by WorkspaceId, case-insensitively. An
+// exact entry name wins.
 func (c *Config) Workspace(name string) (Workspace, bool) {
 	if ws, ok := c.workspaces[name]; ok {
 		return ws, true
 	}
-	for k, ws := range c.workspaces {
-		if strings.EqualFold(k, name) {
-			return ws, true
+	names := slices.Sorted(maps.Keys(c.workspaces))
+	for _, field := range []func(Workspace) string{
+		func(w Workspace) string { return w.Name },
+		func(w Workspace) string { return w.WorkspaceName },
+		func(w Workspace) string { return w.WorkspaceID },
+	} {
+		for _, k := range names {
+			if ws := c.workspaces[k]; field(ws) != "" && strings.EqualFold(field(ws), name) {
+				return ws, true
+			}
 		}
 	}
 	return Workspace{}, false
@@ -104,6 +114,29 @@ func (c *Config) QueryProviders() []UserProvider { return slices.Clone(c.userPro
 
 // LoadComponents returns the UserDefaults.LoadComponents names in file order.
 func (c *Config) LoadComponents() []string { return slices.Clone(c.components) }
+
+// Lookup returns the node at a dotted key path (e.g. "msticpy.Proxies"),
+// for settings this package does not model. Aliases are followed. The node
+// may hold secrets: do not print it.
+func (c *Config) Lookup(path string) (*yaml.Node, bool) {
+	n := deref(c.Node())
+	for _, key := range strings.Split(path, ".") {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil, false
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = deref(n.Content[i+1])
+			}
+		}
+		if next == nil {
+			return nil, false
+		}
+		n = next
+	}
+	return n, n != nil
+}
 
 func expandAll(ps []string) []string {
 	if ps == nil {

@@ -44,8 +44,22 @@ func TestFullConfigTypedValues(t *testing.T) {
 	if ws := cfg.Workspaces(); len(ws) != 2 || ws["CyberSoc"].WorkspaceID != "a927809c-8142-43e1-96b3-4ad87cfe95a3" {
 		t.Errorf("Workspaces = %+v", ws)
 	}
-	if ws, ok := cfg.Workspace("cybersoc"); !ok || ws.Name != "CyberSoc" {
-		t.Errorf("Workspace(cybersoc) = %+v, %v", ws, ok)
+	for id, want := range map[string]string{
+		"cybersoc": "CyberSoc", "Default": "Default", "socworkspace": "Default",
+		"A927809C-8142-43e1-96b3-4ad87cfe95a3": "CyberSoc", "nope": "",
+	} {
+		ws, ok := cfg.Workspace(id)
+		if ws.Name != want || ok != (want != "") {
+			t.Errorf("Workspace(%q) = %q, %v; want %q", id, ws.Name, ok, want)
+		}
+	}
+	if n, ok := cfg.Lookup("msticpy.Timeout"); !ok || n.Value != "30" {
+		t.Errorf("Lookup(msticpy.Timeout) = %v, %v", n, ok)
+	}
+	for _, p := range []string{"msticpy.Nope", "Azure.cloud.x", "Nope"} {
+		if _, ok := cfg.Lookup(p); ok {
+			t.Errorf("Lookup(%q) found a node", p)
+		}
 	}
 
 	if got, want := cfg.QueryPaths(), []string{"/opt/huntbook/queries", filepath.Join(home, "queries"), "./working"}; !reflect.DeepEqual(got, want) {
