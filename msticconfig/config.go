@@ -45,6 +45,8 @@ type Config struct {
 	workspaces    map[string]Workspace
 	kusto         map[string]KustoCluster
 	kustoOrder    []string
+	kustoDefaults map[string]Setting
+	kustoEntries  []entry
 	queryDefault  []string
 	queryCustom   []string
 	localData     []string

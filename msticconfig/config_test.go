@@ -96,7 +96,9 @@ func TestFullConfigTypedValues(t *testing.T) {
 		t.Errorf("DataX ClientSecret.Resolve = %q, %v", v, err)
 	}
 	legacy := kcs["Legacy"]
-	if legacy.Path != "DataProviders.Kusto-Legacy" || !legacy.IntegratedAuth || legacy.Host != "legacy" {
+	if legacy.Path != "DataProviders.Kusto-Legacy" || !legacy.IntegratedAuth || legacy.Host != "legacy" ||
+		legacy.TenantID != "4cdf87a8-f0fc-40bb-9d85-68bcf4ac8e61" { // ClusterDefaults apply to legacy entries too
+
 		t.Errorf("legacy cluster = %+v", legacy)
 	}
 	for _, id := range []string{"datax", "https://DATAX.westeurope.kusto.windows.net", "DataX", "datax"} {

@@ -10,10 +10,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// AuthMethods lists the Azure credential names MSTICPy accepts
+// AuthMethodNames lists the Azure credential names MSTICPy accepts
 // (msticpy.auth.azure_auth_core list_auth_methods, plus "cache" from its
 // configuration docs), aliases included.
-var AuthMethods = []string{
+var AuthMethodNames = []string{
 	"cache", "cert", "certificate", "cli", "client_secret", "clientsecret", "device", "device_code",
 	"devicecode", "env", "environment", "interactive", "interactive_browser", "managed_identity",
 	"managedidentity", "msi", "powershell", "vscode",
@@ -125,7 +125,7 @@ func (cfg *Config) validate(c *checker, root *yaml.Node) {
 		// are not huntbook's concern; they are kept and masked.
 		"msticpy":          noop,
 		"QueryDefinitions": func(e entry) { cfg.checkQueryDefs(c, e) },
-		"KustoClusters":    func(e entry) { cfg.checkKustoClusters(c, e) },
+		"KustoClusters":    func(entry) { cfg.checkKustoClusters(c) },
 		"TIProviders":      func(e entry) { cfg.tiProviders = cfg.checkProviders(c, e, true) },
 		"OtherProviders":   func(e entry) { cfg.otherProvs = cfg.checkProviders(c, e, false) },
 		"Azure":            func(e entry) { cfg.checkAzure(c, e) },
@@ -143,11 +143,13 @@ func (cfg *Config) validate(c *checker, root *yaml.Node) {
 			c.errorf(m.KeyN, "MSSentinel", "MSSentinel and AzureSentinel (line %d) are one section to MSTICPy; keep one", a.KeyN.Line)
 		}
 	}
-	for _, first := range []string{"KeyVault", "AzureSentinel", "MSSentinel", "DataProviders"} {
+	for _, first := range []string{"KeyVault", "AzureSentinel", "MSSentinel", "KustoClusters", "DataProviders"} {
 		if e, ok := lookup(es, first); ok {
 			switch first {
 			case "KeyVault":
 				cfg.checkKeyVault(c, e)
+			case "KustoClusters":
+				cfg.checkKustoDefaults(c, e)
 			case "AzureSentinel", "MSSentinel":
 				cfg.checkSentinel(c, e)
 			case "DataProviders":
@@ -227,8 +229,8 @@ func (c *checker) authMethods(n *yaml.Node, path string) []string {
 	ms, _ := c.strList(n, path)
 	out := ms[:0:0]
 	for i, m := range ms {
-		if !slices.Contains(AuthMethods, m) {
-			c.errorf(d.Content[i], fmt.Sprintf("%s[%d]", path, i), "%q is not a MSTICPy auth method (want one of %s)", m, strings.Join(AuthMethods, ", "))
+		if !slices.Contains(AuthMethodNames, m) {
+			c.errorf(d.Content[i], fmt.Sprintf("%s[%d]", path, i), "%q is not a MSTICPy auth method (want one of %s)", m, strings.Join(AuthMethodNames, ", "))
 			continue
 		}
 		out = append(out, m)
@@ -503,7 +505,7 @@ func (cfg *Config) checkDataProviders(c *checker, sec entry) {
 				"query_paths": func(e entry) { cfg.localQueries, _ = c.strList(e.Value, join(path, e.Key)) },
 			})
 		case pe.Key == "Kusto" || strings.HasPrefix(pe.Key, "Kusto-"):
-			cfg.kustoEntry(c, pe, path, strings.TrimPrefix(pe.Key, "Kusto-"), nil)
+			cfg.kustoEntry(c, pe, path, strings.TrimPrefix(pe.Key, "Kusto-"))
 		default:
 			fs, ok := c.mapping(pe.Value, path, true)
 			if !ok {
@@ -526,26 +528,32 @@ func (cfg *Config) checkDataProviders(c *checker, sec entry) {
 // kustoArgs are the cluster arguments MSTICPy's Kusto driver reads.
 var kustoArgs = []string{"Cluster", "TenantId", "IntegratedAuth", "ClientId", "ClientSecret", "Certificate", "Database", "DefaultDatabase"}
 
-func (cfg *Config) checkKustoClusters(c *checker, sec entry) {
+// checkKustoDefaults reads KustoClusters.ClusterDefaults; MSTICPy applies
+// it to every cluster, legacy DataProviders.Kusto entries included, so it
+// is read before DataProviders.
+func (cfg *Config) checkKustoDefaults(c *checker, sec entry) {
 	es, ok := c.mapping(sec.Value, "KustoClusters", true)
 	if !ok {
 		return
 	}
-	var defaults map[string]Setting
-	if d, ok := lookup(es, "ClusterDefaults"); ok {
-		path := "KustoClusters.ClusterDefaults"
-		fs, ok := c.mapping(d.Value, path, true)
-		if ok {
-			c.fields(fs, path, map[string]func(entry){
-				"Args": func(e entry) { defaults = cfg.kustoArgs(c, e.Value, join(path, "Args")) },
-			})
-		}
+	cfg.kustoEntries = es
+	d, ok := lookup(es, "ClusterDefaults")
+	if !ok {
+		return
 	}
-	for _, ke := range es {
-		if ke.Key == "ClusterDefaults" {
-			continue
+	path := "KustoClusters.ClusterDefaults"
+	if fs, ok := c.mapping(d.Value, path, true); ok {
+		c.fields(fs, path, map[string]func(entry){
+			"Args": func(e entry) { cfg.kustoDefaults = cfg.kustoArgs(c, e.Value, join(path, "Args")) },
+		})
+	}
+}
+
+func (cfg *Config) checkKustoClusters(c *checker) {
+	for _, ke := range cfg.kustoEntries {
+		if ke.Key != "ClusterDefaults" {
+			cfg.kustoEntry(c, ke, "KustoClusters."+ke.Key, ke.Key)
 		}
-		cfg.kustoEntry(c, ke, "KustoClusters."+ke.Key, ke.Key, defaults)
 	}
 }
 
@@ -579,7 +587,7 @@ func (cfg *Config) kustoArgs(c *checker, n *yaml.Node, path string) map[string]S
 	return args
 }
 
-func (cfg *Config) kustoEntry(c *checker, ke entry, path, name string, defaults map[string]Setting) {
+func (cfg *Config) kustoEntry(c *checker, ke entry, path, name string) {
 	fs, ok := c.mapping(ke.Value, path, false)
 	if !ok {
 		return
@@ -596,7 +604,7 @@ func (cfg *Config) kustoEntry(c *checker, ke entry, path, name string, defaults 
 		return
 	}
 	kc.Args = map[string]Setting{}
-	for k, v := range defaults {
+	for k, v := range cfg.kustoDefaults {
 		kc.Args[k] = v
 	}
 	for k, v := range own {
