@@ -24,8 +24,9 @@ func init() {
 	})
 }
 
-// configArgs parses the optional FILE argument shared by both commands.
-func configArgs(name string, args []string, stderr io.Writer) (string, bool) {
+// configArgs parses the optional FILE argument shared by both commands; on
+// failure it returns the exit code (0 for -h).
+func configArgs(name string, args []string, stderr io.Writer) (string, int, bool) {
 	fs := flag.NewFlagSet("huntbook config "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -33,14 +34,17 @@ func configArgs(name string, args []string, stderr io.Writer) (string, bool) {
 		fmt.Fprintf(stderr, "FILE defaults to $%s, then ./%s, then ~/.msticpy/%s.\n", msticconfig.ConfigEnv, msticconfig.FileName, msticconfig.FileName)
 	}
 	if err := fs.Parse(args); err != nil {
-		return "", false
+		if errors.Is(err, flag.ErrHelp) {
+			return "", 0, false
+		}
+		return "", 2, false
 	}
 	if fs.NArg() > 1 {
 		fmt.Fprintf(stderr, "huntbook config %s: want at most one FILE, got %d arguments\n", name, fs.NArg())
 		fs.Usage()
-		return "", false
+		return "", 2, false
 	}
-	return fs.Arg(0), true
+	return fs.Arg(0), 0, true
 }
 
 // loadConfig reads the config; it returns nil (after reporting why) only
@@ -56,9 +60,9 @@ func loadConfig(name, file string, stderr io.Writer) *msticconfig.Config {
 }
 
 func runConfigValidate(args []string, stdout, stderr io.Writer) int {
-	file, ok := configArgs("validate", args, stderr)
+	file, code, ok := configArgs("validate", args, stderr)
 	if !ok {
-		return 2
+		return code
 	}
 	cfg := loadConfig("validate", file, stderr)
 	if cfg == nil {
@@ -81,9 +85,9 @@ func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 }
 
 func runConfigShow(args []string, stdout, stderr io.Writer) int {
-	file, ok := configArgs("show", args, stderr)
+	file, code, ok := configArgs("show", args, stderr)
 	if !ok {
-		return 2
+		return code
 	}
 	cfg := loadConfig("show", file, stderr)
 	if cfg == nil {

@@ -46,6 +46,7 @@ func TestConfigCommands(t *testing.T) {
 			[]string{`AuthKey: "********"`, "EnvironmentVar: HB_CMD_SECRET", "WorkspaceId: 52b1ab41-869e-4138-9e40-2a4457f09bf3"}, nil,
 			[]string{"plain-secret-42", "env-secret-value-77"}},
 		{"show invalid still shows", []string{"config", "show", bad}, 0, []string{"cloud: mars", `AuthKey: "********"`}, []string{"2 errors"}, []string{"plain-secret-43"}},
+		{"validate help", []string{"config", "validate", "-h"}, 0, nil, []string{"Usage: huntbook config validate [FILE]"}, nil},
 		{"show syntax error", []string{"config", "show", broken}, 1, nil, []string{"invalid YAML"}, nil},
 	}
 	for _, tc := range tests {
