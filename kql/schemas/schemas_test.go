@@ -21,10 +21,12 @@ var tenantTables = []string{
 	"BehaviorAnalytics", "UserPeerAnalytics", "UserAccessAnalytics", "Watchlist",
 }
 
-// Some Defender vulnerability-management tables are snapshots or knowledge
-// bases whose documented schemas have no time column; only that family may
-// lack one, and its Source must say so.
-func timeless(name string) bool { return strings.HasPrefix(name, "DeviceTvm") }
+// Some Defender vulnerability-management tables and the exposure graph are
+// snapshots or knowledge bases whose documented schemas have no time column;
+// only these families may lack one, and the Source must say so.
+func timeless(name string) bool {
+	return strings.HasPrefix(name, "DeviceTvm") || strings.HasPrefix(name, "ExposureGraph")
+}
 
 var kqlTypeNames = map[string]bool{
 	"string": true, "long": true, "int": true, "real": true, "bool": true, "datetime": true,
