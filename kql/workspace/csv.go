@@ -1,0 +1,612 @@
+package workspace
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// csvScanner splits RFC 4180 records. Fields point into the input unless
+// they had doubled quotes, which are decoded into scratch; the input is
+// never written, so it can be scanned again.
+type csvScanner struct {
+	data    []byte
+	pos     int
+	line    int // line number at pos
+	scratch []byte
+	fields  [][]byte
+	probs   []csvProblem // problems in the current record
+	// endInQuote is set when the input ended inside a quoted field.
+	endInQuote bool
+}
+
+type csvProblem struct {
+	field int
+	msg   string
+}
+
+// next returns the next record's fields and the line it starts on.
+// Blank lines are skipped.
+func (s *csvScanner) next() ([][]byte, int, bool) {
+	data, n := s.data, len(s.data)
+	s.fields, s.scratch, s.probs = s.fields[:0], s.scratch[:0], s.probs[:0]
+	for s.pos < n && (data[s.pos] == '\n' || data[s.pos] == '\r' && s.pos+1 < n && data[s.pos+1] == '\n') {
+		if data[s.pos] == '\n' {
+			s.line++
+		}
+		s.pos++
+	}
+	if s.pos >= n {
+		return nil, 0, false
+	}
+	start := s.line
+	pos := s.pos
+	for {
+		if pos >= n { // after a trailing comma
+			s.fields = append(s.fields, data[n:n])
+			break
+		}
+		if data[pos] != '"' {
+			i := pos
+			for i < n {
+				c := data[i]
+				if c == ',' || c == '\n' {
+					break
+				}
+				i++
+			}
+			f := data[pos:i]
+			if i == n || data[i] == '\n' {
+				if len(f) > 0 && f[len(f)-1] == '\r' {
+					f = f[:len(f)-1]
+				}
+				s.fields = append(s.fields, f)
+				if i < n {
+					s.line++
+					i++
+				}
+				pos = i
+				break
+			}
+			s.fields = append(s.fields, f)
+			pos = i + 1
+			continue
+		}
+		// Quoted field.
+		begin := pos + 1
+		i := begin
+		esc := false
+		var f []byte
+		closed := false
+		for {
+			j := bytes.IndexByte(data[i:], '"')
+			if j < 0 {
+				i = n
+				break
+			}
+			j += i
+			if j+1 < n && data[j+1] == '"' {
+				esc = true
+				i = j + 2
+				continue
+			}
+			i = j
+			closed = true
+			break
+		}
+		raw := data[begin:i]
+		s.line += bytes.Count(raw, []byte{'\n'})
+		if esc {
+			st := len(s.scratch)
+			for k := 0; k < len(raw); k++ {
+				s.scratch = append(s.scratch, raw[k])
+				if raw[k] == '"' {
+					k++
+				}
+			}
+			f = s.scratch[st:]
+		} else {
+			f = raw
+		}
+		if !closed {
+			s.endInQuote = true
+			s.probs = append(s.probs, csvProblem{len(s.fields), "unterminated quoted field"})
+			s.fields = append(s.fields, f)
+			pos = n
+			break
+		}
+		pos = i + 1
+		if pos < n && data[pos] != ',' && data[pos] != '\n' && !(data[pos] == '\r' && (pos+1 == n || data[pos+1] == '\n')) {
+			// Text after the closing quote: keep it, as lenient readers do, and say so.
+			e := pos
+			for e < n && data[e] != ',' && data[e] != '\n' {
+				e++
+			}
+			s.probs = append(s.probs, csvProblem{len(s.fields), fmt.Sprintf("unexpected %q after closing quote", data[pos])})
+			st := len(s.scratch)
+			s.scratch = append(append(s.scratch, f...), bytes.TrimSuffix(data[pos:e], []byte{'\r'})...)
+			f = s.scratch[st:]
+			pos = e
+		}
+		s.fields = append(s.fields, f)
+		if pos < n && data[pos] == '\r' {
+			pos++
+		}
+		if pos >= n {
+			break
+		}
+		if data[pos] == '\n' {
+			s.line++
+			pos++
+			break
+		}
+		pos++ // ','
+	}
+	s.pos = pos
+	return s.fields, start, true
+}
+
+// csvPlan maps file fields to table columns.
+type csvPlan struct {
+	src      string
+	cols     types.Schema // table columns: schema first, then extra file columns
+	inferred []bool       // column type came from the data
+	fieldCol []int        // file field index -> table column
+	inFile   []bool       // table column has a file field
+	header   int          // fields in the header
+	extra    []string     // file columns a given schema lacks
+}
+
+type csvChunk struct {
+	start, end int // byte range of the records
+	line       int // line number of the first byte
+	builders   []*builder
+	failed     []bool // inferred column met a value not of its type
+	issues     []issue
+	rows       int
+	endInQuote bool
+}
+
+const (
+	chunkBytes  = 2 << 20
+	sampleRows  = 1000
+	maxChunkCnt = 1 << 14
+)
+
+// ReadCSV reads a CSV table with a header row (RFC 4180 quoting). schema
+// fixes column types; columns it lacks are appended with inferred types,
+// and with a nil schema every type is inferred. Values that do not convert
+// are kept as nulls and listed in the report.
+func ReadCSV(r io.Reader, name string, schema types.Schema) (*table.Table, *LoadReport, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return readCSV(context.Background(), data, name, name, schema, readOptions{})
+}
+
+// readOptions are the knobs the workspace passes to the readers.
+type readOptions struct {
+	workers   int
+	strict    bool
+	maxIssues int
+}
+
+func (o readOptions) nworkers() int {
+	if o.workers > 0 {
+		return o.workers
+	}
+	return defaultWorkers()
+}
+
+func readCSV(ctx context.Context, data []byte, src, name string, schema types.Schema, o readOptions) (*table.Table, *LoadReport, error) {
+	begin := time.Now()
+	rep := &LoadReport{File: src, Format: "csv", Bytes: int64(len(data))}
+	body := data
+	if bytes.HasPrefix(body, []byte("\xEF\xBB\xBF")) {
+		body = body[3:]
+	}
+	hs := &csvScanner{data: body, line: 1}
+	header, _, ok := hs.next()
+	if !ok {
+		return nil, nil, fmt.Errorf("%s: empty file: a CSV table needs a header row", src)
+	}
+	if len(hs.probs) > 0 {
+		return nil, nil, fmt.Errorf("%s:1: header: %s", src, hs.probs[0].msg)
+	}
+	plan, err := planCSV(src, header, schema, rep)
+	if err != nil {
+		return nil, nil, err
+	}
+	bodyStart, bodyLine := hs.pos, hs.line
+
+	// Infer types from the first records.
+	avgRecord := 64
+	if anyTrue(plan.inferred) {
+		ss := &csvScanner{data: body, pos: bodyStart, line: bodyLine}
+		seen := make([]types.Type, len(plan.cols))
+		n := 0
+		for ; n < sampleRows; n++ {
+			fields, _, ok := ss.next()
+			if !ok {
+				break
+			}
+			for j, f := range fields {
+				if j < len(plan.fieldCol) {
+					if c := plan.fieldCol[j]; plan.inferred[c] {
+						seen[c] = joinText(seen[c], classifyText(f))
+					}
+				}
+			}
+		}
+		for c := range plan.cols {
+			if plan.inferred[c] {
+				plan.cols[c].Type = finalType(seen[c])
+			}
+		}
+		if n > 0 {
+			avgRecord = (ss.pos - bodyStart) / n
+		}
+	}
+
+	chunks := splitCSV(body, bodyStart, bodyLine, o.nworkers())
+	err = parallel(ctx, len(chunks), o.nworkers(), func(i int) {
+		parseCSVChunk(body, chunks[i], plan, avgRecord)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := 0; i < len(chunks)-1; i++ {
+		if chunks[i].endInQuote {
+			// A bare quote inside an unquoted field fooled the splitter:
+			// parse the whole body as one chunk instead.
+			one := &csvChunk{start: bodyStart, end: len(body), line: bodyLine}
+			parseCSVChunk(body, one, plan, avgRecord)
+			chunks = []*csvChunk{one}
+			break
+		}
+	}
+	if err := widenCSV(ctx, body, chunks, plan, o); err != nil {
+		return nil, nil, err
+	}
+
+	for _, name := range plan.extra {
+		rep.Warnings = append(rep.Warnings, extraColumnWarning(src, name, plan.cols[plan.cols.Index(name)].Type))
+	}
+	t := &table.Table{Name: name}
+	rows := 0
+	for _, ch := range chunks {
+		rows += ch.rows
+	}
+	for c, col := range plan.cols {
+		if !plan.inFile[c] {
+			nc := table.NewColumn(col.Name, col.Type, rows)
+			b := &builder{col: nc}
+			for r := 0; r < rows; r++ {
+				b.appendNull()
+			}
+			t.Columns = append(t.Columns, nc)
+			continue
+		}
+		parts := make([]*table.Column, len(chunks))
+		for i, ch := range chunks {
+			parts[i] = ch.builders[c].col
+		}
+		t.Columns = append(t.Columns, concatColumns(col.Name, col.Type, parts))
+	}
+	var issues []issue
+	for _, ch := range chunks {
+		issues = append(issues, ch.issues...)
+	}
+	rep.Rows = rows
+	err = finishReport(rep, issues, o.maxIssues, o.strict)
+	rep.Duration = time.Since(begin)
+	if err != nil {
+		return nil, rep, err
+	}
+	return t, rep, nil
+}
+
+func anyTrue(b []bool) bool {
+	for _, v := range b {
+		if v {
+			return true
+		}
+	}
+	return false
+}
+
+func planCSV(src string, header [][]byte, schema types.Schema, rep *LoadReport) (*csvPlan, error) {
+	p := &csvPlan{src: src, header: len(header)}
+	for _, c := range schema {
+		p.cols = append(p.cols, c)
+		p.inferred = append(p.inferred, false)
+		p.inFile = append(p.inFile, false)
+	}
+	seen := map[string]int{}
+	var extra []string
+	for j, h := range header {
+		name := string(trimSpace(h))
+		if name == "" {
+			return nil, fmt.Errorf("%s:1: header field %d has no column name", src, j+1)
+		}
+		if k, dup := seen[name]; dup {
+			return nil, fmt.Errorf("%s:1: header: column %s appears twice (fields %d and %d)", src, name, k+1, j+1)
+		}
+		seen[name] = j
+		c := schema.Index(name)
+		if c < 0 {
+			c = len(p.cols)
+			p.cols = append(p.cols, types.Column{Name: name, Type: types.String})
+			p.inferred = append(p.inferred, true)
+			p.inFile = append(p.inFile, true)
+			if schema != nil {
+				extra = append(extra, name)
+			}
+		}
+		p.inFile[c] = true
+		p.fieldCol = append(p.fieldCol, c)
+	}
+	for _, c := range schema {
+		if _, ok := seen[c.Name]; !ok {
+			rep.Warnings = append(rep.Warnings, missingColumnWarning(src, c.Name))
+		}
+	}
+	p.extra = extra
+	return p, nil
+}
+
+// splitCSV cuts body[start:] into chunks that end at record boundaries.
+// A newline ends a record when an even number of quotes precede it, which
+// holds for RFC 4180 input; a chunk that still ends inside quotes makes the
+// caller fall back to one chunk.
+func splitCSV(body []byte, start, line, workers int) []*csvChunk {
+	size := len(body) - start
+	n := size / chunkBytes
+	if n < workers*4 && size > 256<<10 {
+		n = workers * 4
+	}
+	if n > maxChunkCnt {
+		n = maxChunkCnt
+	}
+	if n < 1 || workers == 1 && size < chunkBytes {
+		n = 1
+	}
+	var chunks []*csvChunk
+	pos, parity := start, 0
+	for k := 1; k < n; k++ {
+		t := start + int(int64(size)*int64(k)/int64(n))
+		if t <= pos {
+			continue
+		}
+		parity ^= bytes.Count(body[pos:t], []byte{'"'}) & 1
+		i := t
+		for i < len(body) {
+			c := body[i]
+			if c == '"' {
+				parity ^= 1
+			} else if c == '\n' && parity == 0 {
+				break
+			}
+			i++
+		}
+		if i >= len(body) {
+			break
+		}
+		chunks = append(chunks, &csvChunk{start: pos, end: i + 1, line: line})
+		line += bytes.Count(body[pos:i+1], []byte{'\n'})
+		pos = i + 1
+	}
+	return append(chunks, &csvChunk{start: pos, end: len(body), line: line})
+}
+
+func parseCSVChunk(body []byte, ch *csvChunk, p *csvPlan, avgRecord int) {
+	ch.builders = make([]*builder, len(p.cols))
+	ch.failed = make([]bool, len(p.cols))
+	ch.issues, ch.rows, ch.endInQuote = nil, 0, false
+	capacity := (ch.end-ch.start)/max(avgRecord, 1) + 16
+	for c, col := range p.cols {
+		if p.inFile[c] {
+			ch.builders[c] = newBuilder(col.Name, col.Type, capacity)
+		}
+	}
+	s := &csvScanner{data: body[:ch.end], pos: ch.start, line: ch.line}
+	nf := len(p.fieldCol)
+	for {
+		fields, line, ok := s.next()
+		if !ok {
+			break
+		}
+		for _, pr := range s.probs {
+			col := ""
+			if pr.field < nf {
+				col = p.cols[p.fieldCol[pr.field]].Name
+			}
+			ch.issues = append(ch.issues, issue{Issue{p.src, line, col, pr.msg}, noteOnly})
+		}
+		if len(fields) != nf {
+			ch.issues = append(ch.issues, issue{Issue{p.src, line, "",
+				"record has " + strconv.Itoa(len(fields)) + " fields, the header has " + strconv.Itoa(nf)}, badLine})
+		}
+		for j := 0; j < nf; j++ {
+			c := p.fieldCol[j]
+			b := ch.builders[c]
+			if j >= len(fields) {
+				b.appendNull()
+				continue
+			}
+			if !b.appendText(fields[j]) {
+				if p.inferred[c] {
+					ch.failed[c] = true
+				} else {
+					ch.issues = append(ch.issues, issue{Issue{p.src, line, b.col.Name, convertMessage(fields[j], b.col.Type)}, badValue})
+				}
+			}
+		}
+		ch.rows++
+	}
+	ch.endInQuote = s.endInQuote
+}
+
+// widenCSV handles inferred columns whose sample-based type met a value
+// that does not fit: it finds the type that fits every value and converts
+// those columns again. Rare, so it rescans rather than keeping raw text.
+func widenCSV(ctx context.Context, body []byte, chunks []*csvChunk, p *csvPlan, o readOptions) error {
+	var cols []int
+	for c := range p.cols {
+		for _, ch := range chunks {
+			if ch.failed[c] {
+				cols = append(cols, c)
+				break
+			}
+		}
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	// Pass 1: keep the text and join every value's type.
+	texts := make([][]*builder, len(chunks))
+	seen := make([][]types.Type, len(chunks))
+	err := parallel(ctx, len(chunks), o.nworkers(), func(i int) {
+		ch := chunks[i]
+		texts[i] = make([]*builder, len(cols))
+		seen[i] = make([]types.Type, len(cols))
+		for k, c := range cols {
+			texts[i][k] = newBuilder(p.cols[c].Name, types.String, ch.rows)
+		}
+		s := &csvScanner{data: body[:ch.end], pos: ch.start, line: ch.line}
+		for {
+			fields, _, ok := s.next()
+			if !ok {
+				break
+			}
+			for k, c := range cols {
+				j := fieldOf(p, c)
+				var f []byte
+				if j < len(fields) {
+					f = fields[j]
+				}
+				texts[i][k].appendText(f)
+				seen[i][k] = joinText(seen[i][k], classifyText(f))
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	for k, c := range cols {
+		t := types.Null
+		for i := range chunks {
+			t = joinText(t, seen[i][k])
+		}
+		p.cols[c].Type = finalType(t)
+	}
+	// Pass 2: convert the kept text to the joined type.
+	return parallel(ctx, len(chunks), o.nworkers(), func(i int) {
+		for k, c := range cols {
+			src := texts[i][k].col
+			if p.cols[c].Type == types.String {
+				chunks[i].builders[c] = texts[i][k]
+				continue
+			}
+			b := newBuilder(src.Name, p.cols[c].Type, len(src.Strs))
+			for _, s := range src.Strs {
+				b.appendText([]byte(s))
+			}
+			chunks[i].builders[c] = b
+		}
+	})
+}
+
+func fieldOf(p *csvPlan, c int) int {
+	for j, fc := range p.fieldCol {
+		if fc == c {
+			return j
+		}
+	}
+	return -1
+}
+
+// WriteCSV writes t with a header row; nulls are empty fields, dynamic
+// values JSON, datetimes ISO 8601 with up to 7 fractional digits.
+func WriteCSV(w io.Writer, t *table.Table) error {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	var buf []byte
+	for j, c := range t.Columns {
+		if j > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendCSVField(buf, c.Name)
+	}
+	buf = append(buf, '\n')
+	rows := t.Rows()
+	for i := 0; i < rows; i++ {
+		for j, c := range t.Columns {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			if c.IsNull(i) {
+				continue
+			}
+			switch c.Type {
+			case types.Bool:
+				buf = strconv.AppendBool(buf, c.Ints[i] != 0)
+			case types.Int, types.Long:
+				buf = strconv.AppendInt(buf, c.Ints[i], 10)
+			case types.Real, types.Decimal:
+				buf = append(buf, types.FormatReal(c.Reals[i])...)
+			case types.DateTime:
+				buf = appendDateTime(buf, c.Ints[i])
+			case types.TimeSpan:
+				buf = append(buf, types.FormatTimeSpan(c.Ints[i])...)
+			case types.String, types.GUID:
+				buf = appendCSVField(buf, c.Strs[i])
+			case types.Dynamic:
+				buf = appendCSVField(buf, types.DynamicJSON(c.Dyns[i]))
+			}
+		}
+		buf = append(buf, '\n')
+		if len(buf) > 128<<10 {
+			if _, err := bw.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	if _, err := bw.Write(buf); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// appendCSVField quotes s when RFC 4180 requires it.
+func appendCSVField(buf []byte, s string) []byte {
+	needs := false
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ',' || c == '"' || c == '\n' || c == '\r' {
+			needs = true
+			break
+		}
+	}
+	if len(s) > 0 && (s[0] == ' ' || s[len(s)-1] == ' ') {
+		needs = true
+	}
+	if !needs {
+		return append(buf, s...)
+	}
+	buf = append(buf, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			buf = append(buf, '"')
+		}
+		buf = append(buf, s[i])
+	}
+	return append(buf, '"')
+}

@@ -1,0 +1,423 @@
+package workspace
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// A small JSON scanner over bytes. encoding/json decodes into maps and
+// boxes every number; reading JSON lines column by column needs spans and
+// in-place decoding instead, and dynamic values need ordered bags.
+
+type jsonError struct {
+	off int
+	msg string
+}
+
+func (e *jsonError) Error() string { return fmt.Sprintf("%s at offset %d", e.msg, e.off) }
+
+func jerr(b []byte, i int, what string) error {
+	if i >= len(b) {
+		return &jsonError{i, "unexpected end of input " + what}
+	}
+	return &jsonError{i, fmt.Sprintf("invalid character %q %s", b[i], what)}
+}
+
+const maxJSONDepth = 1000
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanString reads the string starting at b[i] == '"'. It returns the body
+// span [start,end), the index after the closing quote and whether the body
+// has escapes.
+func scanString(b []byte, i int) (start, end, next int, esc bool, err error) {
+	start = i + 1
+	for j := start; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return start, j, j + 1, esc, nil
+		case c == '\\':
+			esc = true
+			j++
+		case c < 0x20:
+			return 0, 0, 0, false, jerr(b, j, "in string literal")
+		}
+	}
+	return 0, 0, 0, false, jerr(b, len(b), "in string literal")
+}
+
+// unescapeJSON appends the decoded body of a JSON string to dst.
+func unescapeJSON(dst, body []byte) ([]byte, bool) {
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c != '\\' {
+			dst = append(dst, c)
+			continue
+		}
+		i++
+		if i >= len(body) {
+			return dst, false
+		}
+		switch body[i] {
+		case '"', '\\', '/':
+			dst = append(dst, body[i])
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			r, ok := hex4(body, i+1)
+			if !ok {
+				return dst, false
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if r2, ok := hex4(body, i+3); ok && i+2 < len(body) && body[i+1] == '\\' && body[i+2] == 'u' {
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						r = d
+						i += 6
+					} else {
+						r = utf8.RuneError
+					}
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			dst = utf8.AppendRune(dst, r)
+		default:
+			return dst, false
+		}
+	}
+	return dst, true
+}
+
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		v, ok := hexVal(c)
+		if !ok {
+			return 0, false
+		}
+		r = r<<4 | rune(v)
+	}
+	return r, true
+}
+
+// scanNumber reads a JSON number at b[i]; isInt is false if it has a
+// fraction or an exponent.
+func scanNumber(b []byte, i int) (end int, isInt bool, err error) {
+	j := i
+	if j < len(b) && b[j] == '-' {
+		j++
+	}
+	if j >= len(b) || !isDigit(b[j]) {
+		return 0, false, jerr(b, j, "in numeric literal")
+	}
+	if b[j] == '0' {
+		j++
+	} else {
+		for j < len(b) && isDigit(b[j]) {
+			j++
+		}
+	}
+	isInt = true
+	if j < len(b) && b[j] == '.' {
+		isInt = false
+		j++
+		if j >= len(b) || !isDigit(b[j]) {
+			return 0, false, jerr(b, j, "after decimal point in numeric literal")
+		}
+		for j < len(b) && isDigit(b[j]) {
+			j++
+		}
+	}
+	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
+		isInt = false
+		j++
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		if j >= len(b) || !isDigit(b[j]) {
+			return 0, false, jerr(b, j, "in exponent of numeric literal")
+		}
+		for j < len(b) && isDigit(b[j]) {
+			j++
+		}
+	}
+	return j, isInt, nil
+}
+
+func scanLiteral(b []byte, i int, lit string) (int, error) {
+	if len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit {
+		return i + len(lit), nil
+	}
+	for k := 0; k < len(lit); k++ {
+		if i+k >= len(b) || b[i+k] != lit[k] {
+			return 0, jerr(b, i+k, "in literal "+lit)
+		}
+	}
+	return 0, jerr(b, i, "in literal")
+}
+
+// skipValue returns the index after the value starting at b[i].
+func skipValue(b []byte, i, depth int) (int, error) {
+	if depth > maxJSONDepth {
+		return 0, &jsonError{i, "nesting too deep"}
+	}
+	i = skipWS(b, i)
+	if i >= len(b) {
+		return 0, jerr(b, i, "looking for beginning of value")
+	}
+	switch c := b[i]; {
+	case c == '"':
+		_, _, next, _, err := scanString(b, i)
+		return next, err
+	case c == '{' || c == '[':
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		i = skipWS(b, i+1)
+		if i < len(b) && b[i] == closer {
+			return i + 1, nil
+		}
+		for {
+			if c == '{' {
+				if i >= len(b) || b[i] != '"' {
+					return 0, jerr(b, i, "looking for beginning of object key string")
+				}
+				_, _, next, _, err := scanString(b, i)
+				if err != nil {
+					return 0, err
+				}
+				i = skipWS(b, next)
+				if i >= len(b) || b[i] != ':' {
+					return 0, jerr(b, i, "after object key")
+				}
+				i++
+			}
+			next, err := skipValue(b, i, depth+1)
+			if err != nil {
+				return 0, err
+			}
+			i = skipWS(b, next)
+			if i < len(b) && b[i] == ',' {
+				i = skipWS(b, i+1)
+				continue
+			}
+			if i < len(b) && b[i] == closer {
+				return i + 1, nil
+			}
+			return 0, jerr(b, i, "after value")
+		}
+	case c == '-' || isDigit(c):
+		end, _, err := scanNumber(b, i)
+		return end, err
+	case c == 't':
+		return scanLiteral(b, i, "true")
+	case c == 'f':
+		return scanLiteral(b, i, "false")
+	case c == 'n':
+		return scanLiteral(b, i, "null")
+	}
+	return 0, jerr(b, i, "looking for beginning of value")
+}
+
+// parseValue decodes the value at b[i] into a dynamic payload: nil, bool,
+// int64 (integral and in range), float64, string, []any or *types.Bag.
+func parseValue(b []byte, i, depth int) (any, int, error) {
+	if depth > maxJSONDepth {
+		return nil, 0, &jsonError{i, "nesting too deep"}
+	}
+	i = skipWS(b, i)
+	if i >= len(b) {
+		return nil, 0, jerr(b, i, "looking for beginning of value")
+	}
+	switch c := b[i]; {
+	case c == '"':
+		s, e, next, esc, err := scanString(b, i)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !esc {
+			return string(b[s:e]), next, nil
+		}
+		out, ok := unescapeJSON(make([]byte, 0, e-s), b[s:e])
+		if !ok {
+			return nil, 0, &jsonError{s, "invalid escape in string literal"}
+		}
+		return string(out), next, nil
+	case c == '{':
+		bag := types.NewBag()
+		i = skipWS(b, i+1)
+		if i < len(b) && b[i] == '}' {
+			return bag, i + 1, nil
+		}
+		for {
+			if i >= len(b) || b[i] != '"' {
+				return nil, 0, jerr(b, i, "looking for beginning of object key string")
+			}
+			k, _, err := parseValue(b, i, depth+1)
+			if err != nil {
+				return nil, 0, err
+			}
+			_, _, next, _, _ := scanString(b, i)
+			i = skipWS(b, next)
+			if i >= len(b) || b[i] != ':' {
+				return nil, 0, jerr(b, i, "after object key")
+			}
+			v, next, err := parseValue(b, i+1, depth+1)
+			if err != nil {
+				return nil, 0, err
+			}
+			bag.Set(k.(string), v)
+			i = skipWS(b, next)
+			if i < len(b) && b[i] == ',' {
+				i = skipWS(b, i+1)
+				continue
+			}
+			if i < len(b) && b[i] == '}' {
+				return bag, i + 1, nil
+			}
+			return nil, 0, jerr(b, i, "after object key:value pair")
+		}
+	case c == '[':
+		arr := []any{}
+		i = skipWS(b, i+1)
+		if i < len(b) && b[i] == ']' {
+			return arr, i + 1, nil
+		}
+		for {
+			v, next, err := parseValue(b, i, depth+1)
+			if err != nil {
+				return nil, 0, err
+			}
+			arr = append(arr, v)
+			i = skipWS(b, next)
+			if i < len(b) && b[i] == ',' {
+				i++
+				continue
+			}
+			if i < len(b) && b[i] == ']' {
+				return arr, i + 1, nil
+			}
+			return nil, 0, jerr(b, i, "after array element")
+		}
+	case c == '-' || isDigit(c):
+		end, isInt, err := scanNumber(b, i)
+		if err != nil {
+			return nil, 0, err
+		}
+		return numberValue(b[i:end], isInt), end, nil
+	case c == 't':
+		next, err := scanLiteral(b, i, "true")
+		return true, next, err
+	case c == 'f':
+		next, err := scanLiteral(b, i, "false")
+		return false, next, err
+	case c == 'n':
+		next, err := scanLiteral(b, i, "null")
+		return nil, next, err
+	}
+	return nil, 0, jerr(b, i, "looking for beginning of value")
+}
+
+// numberValue is int64 for integers in range, float64 otherwise, as
+// Kusto's dynamic keeps them.
+func numberValue(num []byte, isInt bool) any {
+	if isInt {
+		if v, ok := parseLong(num); ok {
+			return v
+		}
+	}
+	f, _ := strconv.ParseFloat(bstr(num), 64)
+	return f
+}
+
+// parseDynamic decodes a whole text as one JSON value.
+func parseDynamic(b []byte) (any, error) {
+	v, next, err := parseValue(b, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	if next = skipWS(b, next); next != len(b) {
+		return nil, jerr(b, next, "after top-level value")
+	}
+	return v, nil
+}
+
+// appendJSONString appends s as a JSON string literal.
+func appendJSONString(dst []byte, s string) []byte {
+	const hexd = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexd[c>>4], hexd[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// appendJSONReal writes a real as JSON; NaN and infinities, which JSON
+// lacks, become strings as Kusto writes them.
+func appendJSONReal(dst []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(append(append(dst, '"'), types.FormatReal(f)...), '"')
+	}
+	return strconv.AppendFloat(dst, f, 'g', -1, 64)
+}
