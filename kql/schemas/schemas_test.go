@@ -279,3 +279,37 @@ func TestLoad(t *testing.T) {
 		}
 	})
 }
+
+// TestReadmeListsTables keeps data/README.md's table list in step with the data.
+func TestReadmeListsTables(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("data", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range Names() {
+		if !strings.Contains(string(b), n) {
+			t.Errorf("data/README.md does not list %s", n)
+		}
+	}
+}
+
+func BenchmarkLookup(b *testing.B) {
+	Names() // parse the embedded data outside the timed loop
+	for b.Loop() {
+		if _, ok := Lookup("DeviceProcessEvents"); !ok {
+			b.Fatal("missing")
+		}
+	}
+}
+
+func BenchmarkParseEmbedded(b *testing.B) {
+	data, err := dataFS.ReadFile("data/SecurityEvent.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := Parse(data, "SecurityEvent.json"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
