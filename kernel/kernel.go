@@ -309,8 +309,8 @@ func (k *Kernel) dispatch(sock zmq4.Socket, m *Message, control bool) {
 				"evalue": "execute_request belongs on the shell channel", "traceback": []string{}})
 			return
 		}
-		if k.execute(m, reply) {
-			k.abortQueued()
+		if queued := k.execute(m, reply); queued >= 0 {
+			k.abortQueued(queued)
 		}
 	case "complete_request":
 		reply("complete_reply", k.complete(m))
@@ -363,9 +363,11 @@ func (k *Kernel) kernelInfo() map[string]any {
 	}
 }
 
-// execute runs one execute_request; it reports whether queued cells must
-// now be aborted (an error with stop_on_error).
-func (k *Kernel) execute(m *Message, reply func(string, any)) (abort bool) {
+// execute runs one execute_request. After an error with stop_on_error it
+// returns how many requests were queued when the cell failed (counted
+// before the reply goes out, so none sent after seeing it are aborted);
+// otherwise -1.
+func (k *Kernel) execute(m *Message, reply func(string, any)) (queued int) {
 	var c struct {
 		Code            string            `json:"code"`
 		Silent          bool              `json:"silent"`
@@ -376,7 +378,7 @@ func (k *Kernel) execute(m *Message, reply func(string, any)) (abort bool) {
 	}
 	if err := json.Unmarshal(m.Content, &c); err != nil {
 		reply("execute_reply", errorContent(&Error{Name: "ProtocolError", Value: "bad execute_request content: " + err.Error()}, k.count))
-		return false
+		return -1
 	}
 	store := c.StoreHistory == nil || *c.StoreHistory
 	if c.Silent {
@@ -407,8 +409,12 @@ func (k *Kernel) execute(m *Message, reply func(string, any)) (abort bool) {
 		content := errorContent(r.Err, count)
 		content["user_expressions"] = map[string]any{}
 		content["payload"] = []any{}
+		queued = -1
+		if stopOnError {
+			queued = len(k.shellQ)
+		}
 		reply("execute_reply", content)
-		return stopOnError
+		return queued
 	}
 	ue := r.UserExpressions
 	if ue == nil {
@@ -419,7 +425,7 @@ func (k *Kernel) execute(m *Message, reply func(string, any)) (abort bool) {
 		payload = []map[string]any{}
 	}
 	reply("execute_reply", map[string]any{"status": "ok", "execution_count": count, "user_expressions": ue, "payload": payload})
-	return false
+	return -1
 }
 
 // run calls the interpreter on its own goroutine so an interrupt can cancel
@@ -482,8 +488,7 @@ func (k *Kernel) guard(content *map[string]any) {
 // cell failed with stop_on_error with status "aborted" (and, for
 // AbortWindow, those arriving after); other requests are served normally.
 // Requests that arrive later run: the user has seen the error by then.
-func (k *Kernel) abortQueued() {
-	queued := len(k.shellQ)
+func (k *Kernel) abortQueued(queued int) {
 	deadline := time.Now().Add(k.cfg.AbortWindow)
 	for {
 		var m *Message

@@ -112,7 +112,7 @@ func (c *Column) Value(i int) types.Value {
 // Append adds v, which must be of the column's type or null.
 func (c *Column) Append(v types.Value) {
 	null := !v.Valid && c.Type != types.String
-	if null && c.Nulls == nil {
+	if null && c.Nulls == nil && c.Type != types.Dynamic { // dynamic nulls live in Dyns
 		c.Nulls = make([]bool, c.Len(), cap(c.Ints)+cap(c.Reals)+cap(c.Strs)+1)
 	}
 	switch Storage(c.Type) {

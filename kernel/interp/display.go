@@ -1,0 +1,296 @@
+package interp
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// Text cells longer than this are cut in the plain-text table.
+const maxTextCell = 60
+
+// Dynamic values longer than this fold into a <details> in HTML.
+const foldDynamic = 80
+
+// Bundle renders a result as a MIME bundle: text/html, text/plain and
+// application/json, showing at most maxRows rows (the rest are counted,
+// not shown). A 1x1 result's text/plain is its bare value.
+func Bundle(r Result, maxRows int) map[string]any {
+	t := r.Table
+	if t == nil {
+		t = &table.Table{}
+	}
+	data := map[string]any{
+		"text/html":        TableHTML(r, maxRows),
+		"text/plain":       TableText(r, maxRows),
+		"application/json": TableJSON(t, maxRows),
+	}
+	if t.Rows() == 1 && len(t.Columns) == 1 {
+		data["text/plain"] = t.Columns[0].Value(0).String()
+	}
+	return data
+}
+
+// footer says how many rows, how long, and what was left out.
+func footer(r Result, maxRows int) string {
+	t := r.Table
+	n := 0
+	if t != nil {
+		n = t.Rows()
+	}
+	var parts []string
+	if r.Name != "" {
+		parts = append(parts, r.Name)
+	}
+	parts = append(parts, plural(n, "row"))
+	if r.Elapsed > 0 {
+		parts = append(parts, formatElapsed(r.Elapsed))
+	}
+	s := strings.Join(parts, ", ")
+	if n > maxRows {
+		s += fmt.Sprintf("; showing the first %d (the full result is kept in _", maxRows)
+		if r.Name != "" {
+			s += " and " + r.Name
+		}
+		s += ")"
+	}
+	if r.Chart != nil {
+		s += fmt.Sprintf("; render %s: no chart renderer connected, showing the table", r.Chart.Kind)
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return groupThousands(n) + " " + word + "s"
+}
+
+func groupThousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func formatElapsed(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+func rightAligned(t types.Type) bool {
+	return t.IsNumeric() || t == types.TimeSpan
+}
+
+// TableHTML renders a result as an HTML table: a header with column names
+// and types, numbers right-aligned, dynamic values as JSON (long ones
+// folded), nulls empty, and a footer with counts and time. Everything is
+// escaped.
+func TableHTML(r Result, maxRows int) string {
+	t := r.Table
+	if t == nil {
+		t = &table.Table{}
+	}
+	var b strings.Builder
+	b.WriteString(`<div class="huntbook-result"><table class="huntbook-table"><thead><tr>`)
+	for _, c := range t.Columns {
+		align := "left"
+		if rightAligned(c.Type) {
+			align = "right"
+		}
+		fmt.Fprintf(&b, `<th style="text-align:%s" title="%s">%s<br><span style="font-weight:normal;opacity:0.6">%s</span></th>`,
+			align, html.EscapeString(c.Name+": "+c.Type.String()), html.EscapeString(c.Name), html.EscapeString(c.Type.String()))
+	}
+	b.WriteString("</tr></thead><tbody>")
+	rows := min(t.Rows(), maxRows)
+	for i := 0; i < rows; i++ {
+		b.WriteString("<tr>")
+		for _, c := range t.Columns {
+			v := c.Value(i)
+			if rightAligned(c.Type) {
+				b.WriteString(`<td style="text-align:right">`)
+			} else {
+				b.WriteString(`<td style="text-align:left">`)
+			}
+			b.WriteString(htmlCell(v))
+			b.WriteString("</td>")
+		}
+		b.WriteString("</tr>")
+	}
+	b.WriteString("</tbody></table>")
+	fmt.Fprintf(&b, `<p style="font-size:smaller;opacity:0.7">%s</p></div>`, html.EscapeString(footer(r, maxRows)))
+	return b.String()
+}
+
+func htmlCell(v types.Value) string {
+	if v.IsNull() {
+		return ""
+	}
+	if v.Type != types.Dynamic {
+		s := html.EscapeString(v.String())
+		if v.Type == types.String && strings.Contains(s, "\n") {
+			return `<span style="white-space:pre-wrap">` + s + "</span>"
+		}
+		return s
+	}
+	compact := readableJSON(v.String())
+	if utf8.RuneCountInString(compact) <= foldDynamic {
+		return "<code>" + html.EscapeString(compact) + "</code>"
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, []byte(compact), "", "  ") != nil {
+		pretty.Reset()
+		pretty.WriteString(compact)
+	}
+	return "<details><summary><code>" + html.EscapeString(cut(compact, foldDynamic)) + "</code></summary><pre>" +
+		html.EscapeString(pretty.String()) + "</pre></details>"
+}
+
+// readableJSON undoes encoding/json's \u003c, \u003e and \u0026 escapes,
+// valid JSON either way but harder to read (HTML escaping comes after).
+// It walks escape pairs so an escaped backslash is never misread.
+func readableJSON(s string) string {
+	if !strings.Contains(s, `\u00`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		switch seq := s[i+1 : min(i+6, len(s))]; seq {
+		case "u003c", "u003e", "u0026":
+			b.WriteString(map[string]string{"u003c": "<", "u003e": ">", "u0026": "&"}[seq])
+			i += 5
+		default:
+			b.WriteString(s[i : i+2])
+			i++
+		}
+	}
+	return b.String()
+}
+
+// cut shortens s to n runes, marking the cut with an ellipsis.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// TableText renders a result as an aligned plain-text table.
+func TableText(r Result, maxRows int) string {
+	t := r.Table
+	if t == nil {
+		t = &table.Table{}
+	}
+	rows := min(t.Rows(), maxRows)
+	cells := make([][]string, len(t.Columns))
+	width := make([]int, len(t.Columns))
+	for j, c := range t.Columns {
+		cells[j] = make([]string, rows)
+		width[j] = utf8.RuneCountInString(c.Name)
+		for i := 0; i < rows; i++ {
+			s := c.Value(i).String()
+			if c.Type == types.Dynamic {
+				s = readableJSON(s)
+			}
+			s = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`).Replace(s)
+			s = cut(s, maxTextCell)
+			cells[j][i] = s
+			width[j] = max(width[j], utf8.RuneCountInString(s))
+		}
+	}
+	var b strings.Builder
+	line := func(get func(j int) string, right func(j int) bool) {
+		var l strings.Builder
+		for j := range t.Columns {
+			if j > 0 {
+				l.WriteString("  ")
+			}
+			s := get(j)
+			padding := strings.Repeat(" ", width[j]-utf8.RuneCountInString(s))
+			if right(j) {
+				l.WriteString(padding + s)
+			} else {
+				l.WriteString(s + padding)
+			}
+		}
+		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
+	}
+	numeric := func(j int) bool { return rightAligned(t.Columns[j].Type) }
+	if len(t.Columns) > 0 {
+		line(func(j int) string { return t.Columns[j].Name }, numeric)
+		line(func(j int) string { return strings.Repeat("-", width[j]) }, numeric)
+		for i := 0; i < rows; i++ {
+			line(func(j int) string { return cells[j][i] }, numeric)
+		}
+	}
+	b.WriteString("(" + footer(r, maxRows) + ")")
+	return b.String()
+}
+
+// TableJSON renders a table as {"name", "columns": [{"name","type"}],
+// "rows": [[...]], "row_count", "truncated"}, with at most maxRows rows.
+// Datetimes and timespans are Kusto's strings; dynamics are their JSON.
+func TableJSON(t *table.Table, maxRows int) map[string]any {
+	cols := make([]any, len(t.Columns))
+	for j, c := range t.Columns {
+		cols[j] = map[string]any{"name": c.Name, "type": c.Type.String()}
+	}
+	rows := min(t.Rows(), maxRows)
+	out := make([]any, rows)
+	for i := 0; i < rows; i++ {
+		row := make([]any, len(t.Columns))
+		for j, c := range t.Columns {
+			row[j] = jsonValue(c.Value(i))
+		}
+		out[i] = row
+	}
+	return map[string]any{"name": t.Name, "columns": cols, "rows": out, "row_count": t.Rows(), "truncated": t.Rows() > rows}
+}
+
+func jsonValue(v types.Value) any {
+	if v.IsNull() {
+		return nil
+	}
+	switch v.Type {
+	case types.Bool:
+		return v.I != 0
+	case types.Int, types.Long:
+		return v.I
+	case types.Real, types.Decimal:
+		if math.IsNaN(v.F) || math.IsInf(v.F, 0) {
+			return types.FormatReal(v.F) // JSON has no NaN
+		}
+		return v.F
+	case types.Dynamic:
+		return json.RawMessage(v.String())
+	}
+	return v.String()
+}
