@@ -549,9 +549,11 @@ func evalIndexOf(_ *Env, a []types.Value) (types.Value, error) {
 	if start > n {
 		return longV(-1), nil
 	}
+	// the examined range is start..start+length inclusive (Kusto's examples:
+	// indexof("abcdefg","cde",1,2) is -1, indexof("abcdefg","cde",1,4) is 2)
 	end := n
-	if length >= 0 && start+length < n {
-		end = start + length
+	if length >= 0 && start+length+1 < n {
+		end = start + length + 1
 	}
 	if occ == 0 {
 		occ = 1
