@@ -277,7 +277,7 @@ func (b *builder) appendCell(c cell) bool {
 		}
 	case cInt:
 		switch t {
-		case types.Long:
+		case types.Long, types.TimeSpan: // a timespan column stored as integer ticks
 			b.pushInt(c.i, false)
 			return true
 		case types.Int:
