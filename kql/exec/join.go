@@ -1,0 +1,503 @@
+package exec
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/huntbook/huntbook/kql/ast"
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/token"
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// joinKeys resolves a join's on-clause to pairs of left and right key
+// expressions: "on A" (same name both sides), "on $left.A == $right.B",
+// combined with "and" or commas.
+func (r *runner) joinKeys(on []ast.Expr, left, right *table.Table) (lk, rk []*cexpr, err error) {
+	lc := r.compiler(left.Schema())
+	rc := r.compiler(right.Schema())
+	var add func(e ast.Expr) error
+	add = func(e ast.Expr) error {
+		switch x := e.(type) {
+		case *ast.ParenExpr:
+			return add(x.X)
+		case *ast.Ident:
+			if left.Column(x.Name) == nil || right.Column(x.Name) == nil {
+				return r.errorf(x.Pos(), "join key '%s' must be a column of both sides", x.Name)
+			}
+			l, err := lc.compile(x)
+			if err != nil {
+				return err
+			}
+			rr, err := rc.compile(x)
+			if err != nil {
+				return err
+			}
+			lk, rk = append(lk, l), append(rk, rr)
+			return nil
+		case *ast.BinaryExpr:
+			if x.Op == token.IDENT && strings.EqualFold(x.Word, "and") {
+				if err := add(x.X); err != nil {
+					return err
+				}
+				return add(x.Y)
+			}
+			if x.Op != token.EQL {
+				return r.unsupported(x.OpPos, "join condition with "+x.Op.String()+"; only == between $left and $right")
+			}
+			a, aside, err := sideRef(x.X)
+			if err != nil {
+				return r.errorf(x.X.Pos(), "%v", err)
+			}
+			b, bside, err := sideRef(x.Y)
+			if err != nil {
+				return r.errorf(x.Y.Pos(), "%v", err)
+			}
+			if aside == bside {
+				return r.errorf(x.Pos(), "a join condition compares $left with $right")
+			}
+			if aside == "$right" {
+				a, b = b, a
+			}
+			l, err := lc.compile(a)
+			if err != nil {
+				return err
+			}
+			rr, err := rc.compile(b)
+			if err != nil {
+				return err
+			}
+			lk, rk = append(lk, l), append(rk, rr)
+			return nil
+		}
+		return r.unsupported(e.Pos(), "this join condition")
+	}
+	for _, e := range on {
+		if err := add(e); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(lk) == 0 {
+		return nil, nil, r.errorf(0, "join needs an on clause")
+	}
+	return lk, rk, nil
+}
+
+// sideRef unpacks $left.X / $right.X into X and the side.
+func sideRef(e ast.Expr) (ast.Expr, string, error) {
+	if p, ok := e.(*ast.ParenExpr); ok {
+		return sideRef(p.X)
+	}
+	sel, ok := e.(*ast.SelectorExpr)
+	if ok {
+		if id, ok := sel.X.(*ast.Ident); ok && (id.Name == "$left" || id.Name == "$right") {
+			return sel.Sel, id.Name, nil
+		}
+	}
+	return nil, "", errString("join conditions compare $left.Column with $right.Column")
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+// hashSide evaluates key expressions over a table and hashes each row's
+// key (rows with a null key never match).
+func (r *runner) keyStrings(t *table.Table, keys []*cexpr) ([]string, []bool, error) {
+	cols, err := r.evalCols(t, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	n := t.Rows()
+	out := make([]string, n)
+	ok := make([]bool, n)
+	vals := make([]types.Value, len(cols))
+	var buf []byte
+	for i := 0; i < n; i++ {
+		for j, c := range cols {
+			vals[j] = c.Value(i)
+		}
+		var good bool
+		buf, good = keyOfValues(buf[:0], vals)
+		if good {
+			out[i] = string(buf)
+			ok[i] = true
+		}
+	}
+	return out, ok, nil
+}
+
+func (r *runner) join(o *ast.JoinOp, left *table.Table) (*table.Table, error) {
+	right, err := r.evalTab(o.Right)
+	if err != nil {
+		return nil, err
+	}
+	if o.Where != nil {
+		return nil, r.unsupported(o.Where.Pos(), "join ... where")
+	}
+	kind := strings.ToLower(o.Kind)
+	if kind == "" {
+		kind = "innerunique"
+	}
+	switch kind {
+	case "anti", "leftantisemi":
+		kind = "leftanti"
+	case "rightantisemi":
+		kind = "rightanti"
+	}
+	lk, rk, err := r.joinKeys(o.On, left, right)
+	if err != nil {
+		return nil, r.wrap(o.Pos(), err)
+	}
+	return r.hashJoin(o.Pos(), kind, left, right, lk, rk, false)
+}
+
+// hashJoin builds on the right side and probes with the left in parallel
+// chunks. lookupMode drops the right key columns from the output (lookup).
+func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, lk, rk []*cexpr, lookupMode bool) (*table.Table, error) {
+	switch kind {
+	case "inner", "innerunique", "leftouter", "rightouter", "fullouter", "leftanti", "rightanti", "leftsemi", "rightsemi":
+	default:
+		return nil, r.errorf(pos, "unknown join kind '%s'", kind)
+	}
+	lkeys, lok, err := r.keyStrings(left, lk)
+	if err != nil {
+		return nil, err
+	}
+	rkeys, rok, err := r.keyStrings(right, rk)
+	if err != nil {
+		return nil, err
+	}
+	// innerunique keeps one left row per key (the first)
+	lrows := make([]int, 0, left.Rows())
+	if kind == "innerunique" {
+		seen := map[string]bool{}
+		for i := range lkeys {
+			if !lok[i] {
+				continue
+			}
+			if !seen[lkeys[i]] {
+				seen[lkeys[i]] = true
+				lrows = append(lrows, i)
+			}
+		}
+	} else {
+		for i := range lkeys {
+			lrows = append(lrows, i)
+		}
+	}
+	build := map[string][]int{}
+	for j := range rkeys {
+		if rok[j] {
+			build[rkeys[j]] = append(build[rkeys[j]], j)
+		}
+	}
+	// probe
+	nc := numChunks(len(lrows), false)
+	type part struct{ li, ri []int }
+	parts := make([]part, nc)
+	rightMatched := make([]bool, right.Rows())
+	var mu sync.Mutex
+	rowWidth := int64(len(left.Columns)+len(right.Columns)) * 16
+	budget := r.sess.opts.MemoryBudget
+	var produced int64
+	err = r.forChunks(len(lrows), false, func(ci, lo, hi int) error {
+		var p part
+		var matched []int
+		for k := lo; k < hi; k++ {
+			i := lrows[k]
+			var ms []int
+			if lok[i] {
+				ms = build[lkeys[i]]
+			}
+			switch kind {
+			case "leftanti":
+				if len(ms) == 0 {
+					p.li = append(p.li, i)
+				}
+			case "leftsemi":
+				if len(ms) > 0 {
+					p.li = append(p.li, i)
+				}
+			case "rightanti", "rightsemi":
+				matched = append(matched, ms...)
+			default:
+				for _, j := range ms {
+					p.li = append(p.li, i)
+					p.ri = append(p.ri, j)
+				}
+				if len(ms) == 0 && (kind == "leftouter" || kind == "fullouter") {
+					p.li = append(p.li, i)
+					p.ri = append(p.ri, -1)
+				}
+				if kind == "rightouter" || kind == "fullouter" {
+					matched = append(matched, ms...)
+				}
+			}
+			if k%4096 == 0 {
+				mu.Lock()
+				over := (produced+int64(len(p.li)))*rowWidth > budget
+				mu.Unlock()
+				if over {
+					return r.errorf(pos, "join exceeds the memory budget of %d bytes; narrow the inputs or the keys", budget)
+				}
+				if err := r.ctx.Err(); err != nil {
+					return err
+				}
+			}
+		}
+		mu.Lock()
+		produced += int64(len(p.li))
+		over := produced*rowWidth > budget
+		for _, j := range matched {
+			rightMatched[j] = true
+		}
+		mu.Unlock()
+		if over {
+			return r.errorf(pos, "join exceeds the memory budget of %d bytes; narrow the inputs or the keys", budget)
+		}
+		parts[ci] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var li, ri []int
+	for _, p := range parts {
+		li = append(li, p.li...)
+		ri = append(ri, p.ri...)
+	}
+	switch kind {
+	case "leftanti", "leftsemi":
+		return r.gatherPar(left, li)
+	case "rightanti", "rightsemi":
+		want := kind == "rightsemi"
+		var rows []int
+		for j, m := range rightMatched {
+			if m == want {
+				rows = append(rows, j)
+			}
+		}
+		return r.gatherPar(right, rows)
+	case "rightouter", "fullouter":
+		for j, m := range rightMatched {
+			if !m {
+				li = append(li, -1)
+				ri = append(ri, j)
+			}
+		}
+	}
+	lt, err := r.gatherPar(left, li)
+	if err != nil {
+		return nil, err
+	}
+	skip := map[int]bool{}
+	if lookupMode {
+		for _, k := range rk {
+			if k.col >= 0 {
+				skip[k.col] = true
+			}
+		}
+	}
+	rsub := &table.Table{}
+	var rsrc []int
+	for j, c := range right.Columns {
+		if !skip[j] {
+			rsub.Columns = append(rsub.Columns, c)
+			rsrc = append(rsrc, j)
+		}
+	}
+	rt, err := r.gatherPar(rsub, ri)
+	if err != nil {
+		return nil, err
+	}
+	if lookupMode && (kind == "rightouter" || kind == "fullouter") {
+		// unmatched right rows take their key values into the left key columns
+		for k, key := range lk {
+			if key.col < 0 || rk[k].col < 0 {
+				continue
+			}
+			lc := lt.Columns[key.col]
+			src := right.Columns[rk[k].col]
+			for i, l := range li {
+				if l < 0 {
+					setVal(lc, i, convert(src.Value(ri[i]), lc.Type))
+				}
+			}
+		}
+	}
+	out := &table.Table{Name: left.Name, Columns: append([]*table.Column(nil), lt.Columns...)}
+	used := map[string]bool{}
+	for _, c := range out.Columns {
+		used[c.Name] = true
+	}
+	for _, c := range rt.Columns {
+		name := uniqueName(c.Name, used)
+		used[name] = true
+		out.Columns = append(out.Columns, renamed(c, name))
+	}
+	return out, nil
+}
+
+// lookup is lookup [kind=leftouter|inner] (Right) on keys: a join whose
+// right key columns are not repeated.
+func (r *runner) lookup(o *ast.LookupOp, left *table.Table) (*table.Table, error) {
+	right, err := r.evalTab(o.Right)
+	if err != nil {
+		return nil, err
+	}
+	kind := strings.ToLower(o.Kind)
+	switch kind {
+	case "", "leftouter":
+		kind = "leftouter"
+	case "inner":
+	default:
+		return nil, r.errorf(o.Pos(), "lookup kind must be leftouter or inner, got '%s'", o.Kind)
+	}
+	lk, rk, err := r.joinKeys(o.On, left, right)
+	if err != nil {
+		return nil, r.wrap(o.Pos(), err)
+	}
+	return r.hashJoin(o.Pos(), kind, left, right, lk, rk, true)
+}
+
+// union concatenates tables; kind=outer (default) merges schemas by
+// column name (a name with different types becomes Name_type per type),
+// kind=inner keeps only the columns every table has.
+func (r *runner) union(o *ast.UnionOp, in *table.Table) (*table.Table, error) {
+	kind := "outer"
+	fuzzy := false
+	for _, p := range o.Params {
+		if len(p.Names) != 1 {
+			continue
+		}
+		switch strings.ToLower(p.Names[0].Name) {
+		case "kind":
+			if id, ok := p.Value.(*ast.Ident); ok {
+				kind = strings.ToLower(id.Name)
+			}
+		case "isfuzzy":
+			ce, err := r.compiler(nil).compile(p.Value)
+			if err != nil {
+				return nil, err
+			}
+			fuzzy = ce.isConst && ce.val.Bool()
+		}
+	}
+	type src struct {
+		name string
+		t    *table.Table
+	}
+	var srcs []src
+	if in != nil {
+		srcs = append(srcs, src{in.Name, in})
+	}
+	for _, e := range o.Tables {
+		switch x := e.(type) {
+		case *ast.WildcardIdent:
+			var names []string
+			if r.sess.cat != nil {
+				for _, n := range r.sess.cat.TableNames() {
+					if ok, _ := matchWildcard(x.Pattern, n); ok {
+						names = append(names, n)
+					}
+				}
+			}
+			for _, n := range names {
+				t, err := r.tableRef(&ast.Ident{NamePos: x.NamePos, Name: n, EndPos: x.EndPos})
+				if err != nil {
+					return nil, err
+				}
+				srcs = append(srcs, src{n, t})
+			}
+			continue
+		case *ast.StarExpr:
+			if r.sess.cat != nil {
+				for _, n := range r.sess.cat.TableNames() {
+					t, err := r.tableRef(&ast.Ident{NamePos: x.Star, Name: n})
+					if err != nil {
+						return nil, err
+					}
+					srcs = append(srcs, src{n, t})
+				}
+			}
+			continue
+		}
+		t, err := r.evalTab(e)
+		if err != nil {
+			if fuzzy {
+				continue
+			}
+			return nil, err
+		}
+		name := t.Name
+		if id, ok := e.(*ast.Ident); ok {
+			name = id.Name
+		} else if name == "" {
+			name = "union_arg" + itoa(len(srcs))
+		}
+		srcs = append(srcs, src{name, t})
+	}
+	// merged schema
+	type colKey struct {
+		name string
+		t    types.Type
+	}
+	var order []colKey
+	seen := map[colKey]bool{}
+	typesOf := map[string]map[types.Type]bool{}
+	count := map[colKey]int{}
+	for _, s := range srcs {
+		for _, c := range s.t.Columns {
+			k := colKey{c.Name, c.Type}
+			count[k]++
+			if !seen[k] {
+				seen[k] = true
+				order = append(order, k)
+				if typesOf[c.Name] == nil {
+					typesOf[c.Name] = map[types.Type]bool{}
+				}
+				typesOf[c.Name][c.Type] = true
+			}
+		}
+	}
+	outName := func(k colKey) string {
+		if len(typesOf[k.name]) > 1 {
+			return k.name + "_" + k.t.String()
+		}
+		return k.name
+	}
+	var keep []colKey
+	for _, k := range order {
+		if kind == "inner" && count[k] != len(srcs) {
+			continue
+		}
+		keep = append(keep, k)
+	}
+	out := &table.Table{}
+	if o.WithSource != nil {
+		parts := make([]*table.Column, len(srcs))
+		for i, s := range srcs {
+			parts[i] = constVec("", types.NewString(s.name), types.String, s.t.Rows())
+		}
+		out.Columns = append(out.Columns, concatCols(o.WithSource.Name, types.String, parts))
+	}
+	for _, k := range keep {
+		parts := make([]*table.Column, len(srcs))
+		for i, s := range srcs {
+			var col *table.Column
+			for _, c := range s.t.Columns {
+				if c.Name == k.name && c.Type == k.t {
+					col = c
+					break
+				}
+			}
+			if col == nil {
+				col = constVec("", types.NullOf(k.t), k.t, s.t.Rows())
+			}
+			parts[i] = col
+		}
+		out.Columns = append(out.Columns, concatCols(outName(k), k.t, parts))
+	}
+	return out, nil
+}

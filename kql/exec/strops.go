@@ -1,0 +1,311 @@
+package exec
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/huntbook/huntbook/kql/ast"
+	"github.com/huntbook/huntbook/kql/functions"
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/token"
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// strPred is a string operator as a predicate over (haystack, needle).
+type strPred func(hay, needle string) bool
+
+var strOps = map[string]strPred{
+	"=~":            functions.EqualsIgnoreCase,
+	"has":           func(h, n string) bool { return functions.Has(h, n, false) },
+	"has_cs":        func(h, n string) bool { return functions.Has(h, n, true) },
+	"hasprefix":     func(h, n string) bool { return functions.HasPrefix(h, n, false) },
+	"hasprefix_cs":  func(h, n string) bool { return functions.HasPrefix(h, n, true) },
+	"hassuffix":     func(h, n string) bool { return functions.HasSuffix(h, n, false) },
+	"hassuffix_cs":  func(h, n string) bool { return functions.HasSuffix(h, n, true) },
+	"contains":      func(h, n string) bool { return functions.Contains(h, n, false) },
+	"contains_cs":   func(h, n string) bool { return functions.Contains(h, n, true) },
+	"startswith":    func(h, n string) bool { return functions.StartsWith(h, n, false) },
+	"startswith_cs": func(h, n string) bool { return functions.StartsWith(h, n, true) },
+	"endswith":      func(h, n string) bool { return functions.EndsWith(h, n, false) },
+	"endswith_cs":   func(h, n string) bool { return functions.EndsWith(h, n, true) },
+}
+
+// stringOp compiles =~, !~, has, !has, contains, startswith, matches regex
+// and the rest: both sides are taken as strings (tostring), the result is
+// never null.
+func (c *compiler) stringOp(pos token.Pos, op string, a, b *cexpr) (*cexpr, error) {
+	neg := false
+	name := op
+	switch {
+	case op == "!~":
+		neg, name = true, "=~"
+	case strings.HasPrefix(op, "!"):
+		neg, name = true, op[1:]
+	}
+	if name == "matches regex" {
+		if !b.isConst {
+			return nil, c.r.errorf(pos, "matches regex needs a constant pattern")
+		}
+		re, err := regexp.Compile(toStr(b.val))
+		if err != nil {
+			return nil, c.r.errorf(pos, "invalid regular expression %q: %v", toStr(b.val), err)
+		}
+		return strPredExpr(a, func(h string) bool { return re.MatchString(h) != neg }), nil
+	}
+	pred, ok := strOps[name]
+	if !ok {
+		return nil, c.r.unsupported(pos, "operator "+op)
+	}
+	if b.isConst {
+		needle := toStr(b.val)
+		return strPredExpr(a, func(h string) bool { return pred(h, needle) != neg }), nil
+	}
+	return rowwise(types.Bool, []*cexpr{a, b}, func(v []types.Value) (types.Value, error) {
+		return types.NewBool(pred(toStr(v[0]), toStr(v[1])) != neg), nil
+	}), nil
+}
+
+// strPredExpr applies a string predicate to each row of a. Hunting columns
+// repeat values heavily, so results are memoised per chunk for short
+// strings.
+func strPredExpr(a *cexpr, f func(string) bool) *cexpr {
+	if a.isConst {
+		return constExpr(types.NewBool(f(toStr(a.val))))
+	}
+	ce := &cexpr{typ: types.Bool, col: -1, serial: a.serial}
+	ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
+		col, err := a.eval(in, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		out := newVec("", types.Bool, hi-lo)
+		if col.Type == types.String {
+			memo := map[string]bool{}
+			for i, s := range col.Strs {
+				r, ok := memo[s]
+				if !ok {
+					r = f(s)
+					if len(memo) < 4096 {
+						memo[s] = r
+					}
+				}
+				if r {
+					out.Ints[i] = 1
+				}
+			}
+			return out, nil
+		}
+		for i := 0; i < hi-lo; i++ {
+			if f(toStr(col.Value(i))) {
+				out.Ints[i] = 1
+			}
+		}
+		return out, nil
+	}
+	return ce
+}
+
+// in compiles in, !in, in~, !in~, has_any, has_all.
+func (c *compiler) in(x *ast.InExpr) (*cexpr, error) {
+	a, err := c.compile(x.X)
+	if err != nil {
+		return nil, err
+	}
+	items, dynamicItems, err := c.inList(x)
+	if err != nil {
+		return nil, err
+	}
+	op := strings.ToLower(x.Op)
+	switch op {
+	case "has_any", "has_all", "!has_any":
+		return c.hasAny(x.OpPos, op, a, items, dynamicItems)
+	case "in", "!in", "in~", "!in~":
+	default:
+		return nil, c.r.unsupported(x.OpPos, "operator "+x.Op)
+	}
+	neg := strings.HasPrefix(op, "!")
+	fold := strings.HasSuffix(op, "~")
+	if dynamicItems != nil {
+		return nil, c.r.unsupported(x.OpPos, "non-constant list elements in "+x.Op)
+	}
+	if a.typ == types.String || a.typ == types.GUID || fold {
+		set := map[string]bool{}
+		for _, v := range items {
+			s := toStr(v)
+			if fold {
+				s = strings.ToLower(s)
+			}
+			set[s] = true
+		}
+		return strPredExpr(a, func(h string) bool {
+			if fold {
+				h = strings.ToLower(h)
+			}
+			return set[h] != neg
+		}), nil
+	}
+	return rowwise(types.Bool, []*cexpr{a}, func(v []types.Value) (types.Value, error) {
+		if v[0].IsNull() {
+			return types.NewBool(neg), nil
+		}
+		for _, it := range items {
+			if !it.IsNull() && equalValues(v[0], it) {
+				return types.NewBool(!neg), nil
+			}
+		}
+		return types.NewBool(neg), nil
+	}), nil
+}
+
+// inList evaluates the right side of an in-like operator: constants,
+// dynamic arrays (flattened) and tabular subqueries (first column). When an
+// element is not constant, the compiled elements are returned instead.
+func (c *compiler) inList(x *ast.InExpr) ([]types.Value, []*cexpr, error) {
+	var out []types.Value
+	var nonConst []*cexpr
+	add := func(v types.Value) {
+		if v.Type == types.Dynamic {
+			if arr, ok := v.D.([]any); ok {
+				for _, e := range arr {
+					out = append(out, types.NewDynamic(e))
+				}
+				return
+			}
+		}
+		out = append(out, v)
+	}
+	for _, e := range x.List {
+		if c.r.isTabular(e, c.sc) {
+			t, err := c.r.evalTabIn(e, c.sc)
+			if err != nil {
+				return nil, nil, err
+			}
+			if len(t.Columns) == 0 {
+				continue
+			}
+			col := t.Columns[0]
+			for i := 0; i < col.Len(); i++ {
+				add(col.Value(i))
+			}
+			continue
+		}
+		ce, err := c.compile(e)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ce.isConst {
+			nonConst = append(nonConst, ce)
+			continue
+		}
+		add(ce.val)
+	}
+	if nonConst != nil {
+		return out, nonConst, nil
+	}
+	// unwrap dynamic scalars into plain values so that comparisons are typed
+	for i, v := range out {
+		if v.Type == types.Dynamic {
+			out[i] = fromDynNatural(v.D)
+		}
+	}
+	return out, nil, nil
+}
+
+// fromDynNatural turns a dynamic scalar into the scalar type it holds.
+func fromDynNatural(d any) types.Value {
+	switch x := d.(type) {
+	case nil:
+		return types.NullOf(types.Dynamic)
+	case bool:
+		return types.NewBool(x)
+	case int64:
+		return types.NewLong(x)
+	case float64:
+		return types.NewReal(x)
+	case string:
+		return types.NewString(x)
+	case types.DateTimeValue:
+		return types.NewDateTime(int64(x))
+	case types.TimeSpanValue:
+		return types.NewTimeSpan(int64(x))
+	}
+	return types.NewDynamic(d)
+}
+
+func (c *compiler) hasAny(pos token.Pos, op string, a *cexpr, items []types.Value, nonConst []*cexpr) (*cexpr, error) {
+	if nonConst != nil {
+		return nil, c.r.unsupported(pos, op+" with non-constant terms")
+	}
+	terms := make([]string, len(items))
+	for i, v := range items {
+		terms[i] = toStr(v)
+	}
+	all := op == "has_all"
+	neg := op == "!has_any"
+	return strPredExpr(a, func(h string) bool {
+		if all {
+			for _, t := range terms {
+				if !functions.Has(h, t, false) {
+					return false
+				}
+			}
+			return true
+		}
+		for _, t := range terms {
+			if functions.Has(h, t, false) {
+				return !neg
+			}
+		}
+		return neg
+	}), nil
+}
+
+// between compiles X between (Lo .. Hi); for datetimes a timespan Hi
+// means Lo + Hi.
+func (c *compiler) between(x *ast.BetweenExpr) (*cexpr, error) {
+	a, err := c.compile(x.X)
+	if err != nil {
+		return nil, err
+	}
+	lo, err := c.compile(x.Lo)
+	if err != nil {
+		return nil, err
+	}
+	hi, err := c.compile(x.Hi)
+	if err != nil {
+		return nil, err
+	}
+	if (a.typ == types.DateTime || lo.typ == types.DateTime) && hi.typ == types.TimeSpan {
+		hi, err = c.arithOf(x.OpPos, token.ADD, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+	}
+	ge, err := c.compare(x.OpPos, token.GEQ, a, lo)
+	if err != nil {
+		return nil, err
+	}
+	le, err := c.compare(x.OpPos, token.LEQ, a, hi)
+	if err != nil {
+		return nil, err
+	}
+	both, err := c.logic(x.OpPos, "and", ge, le)
+	if err != nil {
+		return nil, err
+	}
+	if !x.Not {
+		return both, nil
+	}
+	return notExpr(both), nil
+}
+
+// notExpr is not(x) with null staying null.
+func notExpr(a *cexpr) *cexpr {
+	return rowwise(types.Bool, []*cexpr{a}, func(v []types.Value) (types.Value, error) {
+		b := convert(v[0], types.Bool)
+		if b.IsNull() {
+			return b, nil
+		}
+		return types.NewBool(b.I == 0), nil
+	})
+}

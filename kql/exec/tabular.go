@@ -1,0 +1,397 @@
+package exec
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/huntbook/huntbook/kql/ast"
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// sc is the scope expressions are currently compiled in.
+func (r *runner) sc() *scope {
+	if r.cur != nil {
+		return r.cur
+	}
+	return r.sess.scope
+}
+
+// stmt runs one statement; tabular statements yield a Result.
+func (r *runner) stmt(st ast.Stmt) (*Result, error) {
+	switch s := st.(type) {
+	case *ast.LetStmt:
+		return nil, r.let(s, r.sess.scope)
+	case *ast.SetStmt:
+		return nil, r.set(s)
+	case *ast.ExprStmt:
+		r.render, r.asName = nil, ""
+		if !r.isTabular(s.X, r.sc()) {
+			return nil, r.errorf(s.Pos(), "a query statement must be tabular; use print to show a scalar")
+		}
+		t, err := r.evalTab(s.X)
+		if err != nil {
+			return nil, err
+		}
+		res := &Result{Table: t, Render: r.render, Name: r.asName}
+		return res, nil
+	case *ast.DeclareStmt:
+		return nil, r.declare(s)
+	}
+	return nil, r.unsupported(st.Pos(), fmt.Sprintf("statement %T", st))
+}
+
+// let binds a name in sc: functions and views keep their syntax, tabular
+// expressions are bound lazily (materialize() evaluates at once), scalars
+// are evaluated now.
+func (r *runner) let(s *ast.LetStmt, sc *scope) error {
+	name := s.Name.Name
+	switch v := s.Value.(type) {
+	case *ast.FuncLit:
+		sc.vars[name] = &binding{kind: bFunc, fn: v, sc: sc}
+		return nil
+	case *ast.ViewLit:
+		sc.vars[name] = &binding{kind: bFunc, fn: v.Func, sc: sc}
+		return nil
+	}
+	if r.isTabular(s.Value, sc) {
+		if call, ok := s.Value.(*ast.CallExpr); ok && callName(call) == "materialize" {
+			t, err := r.evalTabIn(s.Value, sc)
+			if err != nil {
+				return err
+			}
+			sc.vars[name] = &binding{kind: bTable, tab: t}
+			return nil
+		}
+		sc.vars[name] = &binding{kind: bTabular, expr: s.Value, sc: sc}
+		return nil
+	}
+	saved := r.cur
+	r.cur = sc
+	defer func() { r.cur = saved }()
+	ce, err := r.compiler(nil).compile(s.Value)
+	if err != nil {
+		return err
+	}
+	if !ce.isConst {
+		col, err := ce.vec(&table.Table{}, 0, 1)
+		if err != nil {
+			return err
+		}
+		sc.vars[name] = &binding{kind: bScalar, val: col.Value(0)}
+		return nil
+	}
+	sc.vars[name] = &binding{kind: bScalar, val: ce.val}
+	return nil
+}
+
+// declare binds query parameters to their defaults.
+func (r *runner) declare(s *ast.DeclareStmt) error {
+	for _, p := range s.Params {
+		if r.sess.scope.lookup(p.Name.Name) != nil {
+			continue
+		}
+		if p.Default == nil {
+			return r.errorf(p.Pos(), "query parameter '%s' has no value and no default", p.Name.Name)
+		}
+		if err := r.let(&ast.LetStmt{Let: p.Pos(), Name: p.Name, Value: p.Default}, r.sess.scope); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// set applies the request options the executor honours; others are
+// accepted and ignored, as they only tune a real cluster.
+func (r *runner) set(s *ast.SetStmt) error {
+	name := strings.ToLower(s.Name.Name)
+	var v types.Value
+	if s.Value != nil {
+		ce, err := r.compiler(nil).compile(s.Value)
+		if err != nil {
+			return err
+		}
+		if !ce.isConst {
+			return r.errorf(s.Value.Pos(), "set %s needs a constant value", s.Name.Name)
+		}
+		v = ce.val
+	}
+	switch name {
+	case "query_now":
+		d := convert(v, types.DateTime)
+		if d.IsNull() {
+			return r.errorf(s.Pos(), "set query_now needs a datetime value")
+		}
+		ticks := d.I
+		r.sess.queryNow = &ticks
+		r.now = ticks
+	case "truncationmaxrecords":
+		n := convert(v, types.Long)
+		if n.IsNull() || n.I < 0 {
+			return r.errorf(s.Pos(), "set truncationmaxrecords needs a non-negative number")
+		}
+		r.sess.maxRows = int(n.I)
+		r.sess.noTruncate = false
+	case "notruncation":
+		r.sess.noTruncate = s.Value == nil || v.Bool()
+	}
+	return nil
+}
+
+func callName(c *ast.CallExpr) string {
+	if id, ok := c.Fun.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
+// isTabular tells whether e denotes a table in scope sc.
+func (r *runner) isTabular(e ast.Expr, sc *scope) bool {
+	switch x := e.(type) {
+	case *ast.Pipe, *ast.OpExpr:
+		return true
+	case *ast.ParenExpr:
+		return r.isTabular(x.X, sc)
+	case *ast.Ident:
+		if b := sc.lookup(x.Name); b != nil {
+			return b.kind == bTabular || b.kind == bTable
+		}
+		if _, ok := r.sess.named[x.Name]; ok {
+			return true
+		}
+		return r.hasTable(x.Name)
+	case *ast.CallExpr:
+		name := callName(x)
+		switch name {
+		case "materialize", "table", "_GetWatchlist", "view":
+			return true
+		}
+		if b := sc.lookup(name); b != nil && b.kind == bFunc {
+			if last := lastExpr(b.fn.Body); last != nil {
+				inner := newScope(b.sc)
+				for _, p := range b.fn.Params {
+					k := bExpr
+					if p.Type != nil && p.Type.Tabular {
+						k = bTable
+					}
+					inner.vars[p.Name.Name] = &binding{kind: k}
+				}
+				for _, st := range b.fn.Body.Stmts {
+					if l, ok := st.(*ast.LetStmt); ok {
+						if r.isTabular(l.Value, inner) {
+							inner.vars[l.Name.Name] = &binding{kind: bTabular}
+						} else {
+							inner.vars[l.Name.Name] = &binding{kind: bExpr}
+						}
+					}
+				}
+				return r.isTabular(last, inner)
+			}
+		}
+	}
+	return false
+}
+
+func lastExpr(b *ast.Block) ast.Expr {
+	if b == nil || len(b.Stmts) == 0 {
+		return nil
+	}
+	if s, ok := b.Stmts[len(b.Stmts)-1].(*ast.ExprStmt); ok {
+		return s.X
+	}
+	return nil
+}
+
+func (r *runner) hasTable(name string) bool {
+	if r.tableSet == nil {
+		r.tableSet = map[string]bool{}
+		if r.sess.cat != nil {
+			for _, n := range r.sess.cat.TableNames() {
+				r.tableSet[n] = true
+			}
+		}
+	}
+	return r.tableSet[name]
+}
+
+// evalTabIn evaluates a tabular expression in scope sc.
+func (r *runner) evalTabIn(e ast.Expr, sc *scope) (*table.Table, error) {
+	saved := r.cur
+	r.cur = sc
+	defer func() { r.cur = saved }()
+	return r.evalTab(e)
+}
+
+// evalTab evaluates a tabular expression.
+func (r *runner) evalTab(e ast.Expr) (*table.Table, error) {
+	if err := r.ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch x := e.(type) {
+	case *ast.Pipe:
+		var t *table.Table
+		var err error
+		if op, ok := x.Source.(*ast.OpExpr); ok {
+			t, err = r.sourceOp(op.Op, nil)
+		} else {
+			t, err = r.evalTab(x.Source)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, op := range x.Ops {
+			if t, err = r.applyOp(op, t); err != nil {
+				return nil, err
+			}
+			r.notePeak(t)
+		}
+		return t, nil
+	case *ast.ParenExpr:
+		return r.evalTab(x.X)
+	case *ast.OpExpr:
+		return r.sourceOp(x.Op, nil)
+	case *ast.Ident:
+		return r.tableRef(x)
+	case *ast.CallExpr:
+		return r.tabCall(x)
+	case *ast.BadExpr:
+		return nil, r.errorf(x.Pos(), "syntax error")
+	}
+	return nil, r.errorf(e.Pos(), "expected a tabular expression")
+}
+
+// tableRef resolves a name to a table: a let binding, a named result, then
+// the catalog.
+func (r *runner) tableRef(x *ast.Ident) (*table.Table, error) {
+	if b := r.sc().lookup(x.Name); b != nil {
+		switch b.kind {
+		case bTable:
+			return b.tab, nil
+		case bTabular:
+			return r.evalTabIn(b.expr, b.sc)
+		case bFunc:
+			return nil, r.errorf(x.Pos(), "'%s' is a function; call it as %s()", x.Name, x.Name)
+		default:
+			return nil, r.errorf(x.Pos(), "'%s' is a scalar, not a table", x.Name)
+		}
+	}
+	if t, ok := r.sess.named[x.Name]; ok {
+		return t, nil
+	}
+	if r.sess.cat == nil {
+		return nil, r.errorf(x.Pos(), "unknown table '%s'", x.Name)
+	}
+	t, err := r.sess.cat.Table(r.ctx, x.Name)
+	if err != nil {
+		return nil, r.errorf(x.Pos(), "%v", err)
+	}
+	r.stats.RowsScanned += int64(t.Rows())
+	r.stats.BytesRead += tableBytes(t)
+	return t, nil
+}
+
+func (r *runner) tabCall(x *ast.CallExpr) (*table.Table, error) {
+	name := callName(x)
+	strArg := func() (string, error) {
+		if len(x.Args) != 1 {
+			return "", r.errorf(x.Pos(), "%s() expects 1 argument, got %d", name, len(x.Args))
+		}
+		ce, err := r.compiler(nil).compile(x.Args[0])
+		if err != nil {
+			return "", err
+		}
+		if !ce.isConst || ce.typ != types.String {
+			return "", r.errorf(x.Args[0].Pos(), "%s() expects a constant string", name)
+		}
+		return ce.val.S, nil
+	}
+	switch name {
+	case "materialize":
+		if len(x.Args) != 1 {
+			return nil, r.errorf(x.Pos(), "materialize() expects 1 argument, got %d", len(x.Args))
+		}
+		return r.evalTab(x.Args[0])
+	case "table":
+		n, err := strArg()
+		if err != nil {
+			return nil, err
+		}
+		return r.tableRef(&ast.Ident{NamePos: x.Pos(), Name: n, EndPos: x.End()})
+	case "_GetWatchlist":
+		alias, err := strArg()
+		if err != nil {
+			return nil, err
+		}
+		if r.sess.cat == nil {
+			return nil, r.errorf(x.Pos(), "no watchlist '%s'", alias)
+		}
+		t, err := r.sess.cat.Watchlist(r.ctx, alias)
+		if err != nil {
+			return nil, r.errorf(x.Pos(), "%v", err)
+		}
+		r.stats.RowsScanned += int64(t.Rows())
+		return t, nil
+	}
+	b := r.sc().lookup(name)
+	if b == nil || b.kind != bFunc {
+		return nil, r.errorf(x.Pos(), "unknown tabular function '%s'", name)
+	}
+	inner := newScope(b.sc)
+	c := r.compiler(nil)
+	if err := c.bindParams(x, b.fn, inner); err != nil {
+		return nil, err
+	}
+	return r.evalBlock(b.fn.Body, inner)
+}
+
+// evalBlock runs a function body's lets and returns its last expression's
+// table.
+func (r *runner) evalBlock(blk *ast.Block, sc *scope) (*table.Table, error) {
+	var last ast.Expr
+	for _, st := range blk.Stmts {
+		switch s := st.(type) {
+		case *ast.LetStmt:
+			if err := r.let(s, sc); err != nil {
+				return nil, err
+			}
+		case *ast.ExprStmt:
+			last = s.X
+		default:
+			return nil, r.unsupported(st.Pos(), "this statement in a function body")
+		}
+	}
+	if last == nil {
+		return nil, r.errorf(blk.Pos(), "function body has no result expression")
+	}
+	return r.evalTabIn(last, sc)
+}
+
+// toScalar evaluates a tabular expression to its first row's first value
+// (null when empty); a scalar expression is evaluated directly.
+func (r *runner) toScalar(e ast.Expr, sc *scope) (types.Value, error) {
+	if !r.isTabular(e, sc) {
+		saved := r.cur
+		r.cur = sc
+		defer func() { r.cur = saved }()
+		ce, err := r.compiler(nil).compile(e)
+		if err != nil {
+			return types.Value{}, err
+		}
+		col, err := ce.vec(&table.Table{}, 0, 1)
+		if err != nil {
+			return types.Value{}, err
+		}
+		return col.Value(0), nil
+	}
+	t, err := r.evalTabIn(e, sc)
+	if err != nil {
+		return types.Value{}, err
+	}
+	if len(t.Columns) == 0 {
+		return types.NullOf(types.Dynamic), nil
+	}
+	if t.Rows() == 0 {
+		return types.NullOf(t.Columns[0].Type), nil
+	}
+	return t.Columns[0].Value(0), nil
+}
