@@ -338,6 +338,21 @@ func strict(t types.Type, f evalFn) evalFn {
 	}
 }
 
+// strictBy is strict for functions whose result type follows the argument
+// types: the null's type comes from res over the runtime argument types.
+func strictBy(res resultFn, f evalFn) evalFn {
+	return func(env *Env, args []types.Value) (types.Value, error) {
+		if anyNull(args) {
+			ts := make([]types.Type, len(args))
+			for i, a := range args {
+				ts[i] = a.Type
+			}
+			return Null(res(ts)), nil
+		}
+		return f(env, args)
+	}
+}
+
 // Null returns the null of t; for string, the empty string (Kusto has no null
 // string).
 func Null(t types.Type) types.Value {

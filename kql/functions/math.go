@@ -63,12 +63,13 @@ func numeric(t types.Type, f float64) types.Value {
 }
 
 func init() {
-	def("abs", "abs(x)", "Absolute value.", 1, 1, "a", func(args []types.Type) types.Type {
+	absResult := func(args []types.Type) types.Type {
 		if args[0] == types.TimeSpan || args[0].IsNumeric() {
 			return args[0]
 		}
 		return types.Real
-	}, strict(types.Real, func(_ *Env, a []types.Value) (types.Value, error) {
+	}
+	def("abs", "abs(x)", "Absolute value.", 1, 1, "a", absResult, strictBy(absResult, func(_ *Env, a []types.Value) (types.Value, error) {
 		v := a[0]
 		switch v.Type {
 		case types.Int, types.Long, types.TimeSpan:
@@ -87,7 +88,7 @@ func init() {
 		return types.NewReal(math.Abs(f)), nil
 	}))
 	def("round", "round(number [, precision])", "Rounds to the given number of decimal digits (0 by default), halves away from zero.", 1, 2, "ni", numResult,
-		strict(types.Real, func(_ *Env, a []types.Value) (types.Value, error) {
+		strictBy(numResult, func(_ *Env, a []types.Value) (types.Value, error) {
 			t := numResult([]types.Type{a[0].Type})
 			x, ok := ToReal(a[0])
 			if !ok {
@@ -108,7 +109,7 @@ func init() {
 			return numeric(t, r), nil
 		}))
 	def("ceiling", "ceiling(number)", "The smallest integer greater than or equal to the number.", 1, 1, "n", numResult,
-		strict(types.Real, func(_ *Env, a []types.Value) (types.Value, error) {
+		strictBy(numResult, func(_ *Env, a []types.Value) (types.Value, error) {
 			if a[0].Type == types.Int || a[0].Type == types.Long {
 				return a[0], nil
 			}
@@ -116,7 +117,7 @@ func init() {
 			return numeric(numResult([]types.Type{a[0].Type}), math.Ceil(x)), nil
 		}))
 	def("sign", "sign(number)", "-1, 0 or +1 by the sign of the number.", 1, 1, "n", numResult,
-		strict(types.Real, func(_ *Env, a []types.Value) (types.Value, error) {
+		strictBy(numResult, func(_ *Env, a []types.Value) (types.Value, error) {
 			x, _ := ToReal(a[0])
 			s := 0.0
 			switch {
