@@ -320,7 +320,8 @@ type Block struct {
 // Pipe is a tabular pipeline: Source | Ops[0] | Ops[1] ... Source is a
 // table reference (*Ident, *WildcardIdent), a call (materialize(x),
 // table("T"), a tabular function), a *ParenExpr, or an *OpExpr for source
-// operators.
+// operators. Source is nil for subqueries over an implicit input (mv-apply's
+// on (...), fork, facet's with, partition's (...)): then Ops is non-empty.
 type Pipe struct {
 	Source Expr
 	Ops    []Operator
@@ -394,7 +395,12 @@ func (x *Param) End() token.Pos {
 }
 func (x *Block) Pos() token.Pos { return x.Lbrace }
 func (x *Block) End() token.Pos { return x.Rbrace + 1 }
-func (x *Pipe) Pos() token.Pos  { return x.Source.Pos() }
+func (x *Pipe) Pos() token.Pos {
+	if x.Source == nil && len(x.Ops) > 0 {
+		return x.Ops[0].Pos()
+	}
+	return x.Source.Pos()
+}
 func (x *Pipe) End() token.Pos {
 	if len(x.Ops) > 0 {
 		return x.Ops[len(x.Ops)-1].End()

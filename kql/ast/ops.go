@@ -245,11 +245,12 @@ type FindOp struct {
 	Smart      bool
 }
 
-// EvaluateOp is evaluate [hints] plugin(args).
+// EvaluateOp is evaluate [hints] plugin(args) [: (schema)].
 type EvaluateOp struct {
 	OpSpan
 	Params []*NamedExpr
 	Call   *CallExpr
+	Schema *TypeExpr // the declared output schema, nil when absent
 }
 
 // InvokeOp is invoke f(args): calls a tabular function with the pipe's input.
@@ -345,16 +346,70 @@ type MakeGraphOp struct {
 	Src, Dst Expr
 	Directed bool
 	Nodes    []Expr
-	On       Expr
+	On       Expr   // the key of Nodes[0] (or with_node_id=Name)
+	Keys     []Expr // Keys[i] is the node id column of Nodes[i]
 }
 
-// GraphMatchOp is graph-match Pattern [where Pred] project Cols.
+// GraphMatchOp is graph-match [cycles=..] Pattern, ... [where Pred] project Cols.
+// Each pattern is a *GraphPattern.
 type GraphMatchOp struct {
 	OpSpan
+	Params  []*NamedExpr
 	Pattern []Expr
 	Where   Expr
 	Project []Expr
 }
+
+// TopHittersOp is top-hitters N of Expr [by Expr].
+type TopHittersOp struct {
+	OpSpan
+	N  Expr
+	Of Expr
+	By Expr
+}
+
+// GraphPattern is one path of a graph-match pattern: nodes and edges
+// alternating, (a)-[e]->(b)<-[f*1..3]-(c).
+type GraphPattern struct {
+	Elems []Expr // *GraphNode, *GraphEdge, *GraphNode, ...
+}
+
+// GraphNode is (name) in a graph pattern; Name is nil for ().
+type GraphNode struct {
+	Lparen token.Pos
+	Name   *Ident
+	Rparen token.Pos
+}
+
+// GraphEdge is -[name*min..max]-> in a graph pattern. Dir is "->", "<-" or
+// "--"; Min and Max are set for variable-length edges.
+type GraphEdge struct {
+	Start    token.Pos
+	Name     *Ident
+	Min, Max Expr
+	Dir      string
+	EndPos   token.Pos
+}
+
+func (x *GraphPattern) Pos() token.Pos {
+	if len(x.Elems) == 0 {
+		return token.NoPos
+	}
+	return x.Elems[0].Pos()
+}
+func (x *GraphPattern) End() token.Pos {
+	if len(x.Elems) == 0 {
+		return token.NoPos
+	}
+	return x.Elems[len(x.Elems)-1].End()
+}
+func (x *GraphNode) Pos() token.Pos { return x.Lparen }
+func (x *GraphNode) End() token.Pos { return x.Rparen + 1 }
+func (x *GraphEdge) Pos() token.Pos { return x.Start }
+func (x *GraphEdge) End() token.Pos { return x.EndPos }
+func (*GraphPattern) exprNode()     {}
+func (*GraphNode) exprNode()        {}
+func (*GraphEdge) exprNode()        {}
 
 // BadOp stands for an operator with syntax errors.
 type BadOp struct {
@@ -400,4 +455,5 @@ func (*ReduceOp) Name() string         { return "reduce" }
 func (*ConsumeOp) Name() string        { return "consume" }
 func (*MakeGraphOp) Name() string      { return "make-graph" }
 func (*GraphMatchOp) Name() string     { return "graph-match" }
+func (*TopHittersOp) Name() string     { return "top-hitters" }
 func (*BadOp) Name() string            { return "bad operator" }

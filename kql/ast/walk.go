@@ -88,6 +88,35 @@ func Inspect(n Node, f func(Node) bool) {
 		}
 	case *OpExpr:
 		Inspect(n.Op, f)
+	case *PatternStmt:
+		ex(n.Name)
+		for _, p := range n.Params {
+			Inspect(p, f)
+		}
+		for _, c := range n.Body {
+			ex(c.Args...)
+			ex(c.Path, c.Value)
+		}
+	case *TypedExpr:
+		ex(n.Name)
+	case *TopHittersOp:
+		ex(n.N, n.Of, n.By)
+	case *GraphPattern:
+		ex(n.Elems...)
+	case *GraphNode:
+		if n.Name != nil {
+			Inspect(n.Name, f)
+		}
+	case *GraphEdge:
+		if n.Name != nil {
+			Inspect(n.Name, f)
+		}
+		ex(n.Min, n.Max)
+	case *AsOp:
+		named(n.Params)
+		Inspect(n.Alias, f)
+	case *ConsumeOp:
+		named(n.Params)
 	case *WhereOp:
 		ex(n.Pred)
 	case *ProjectOp:
@@ -196,9 +225,14 @@ func Inspect(n Node, f func(Node) bool) {
 	case *ReduceOp:
 		ex(n.By)
 	case *MakeGraphOp:
-		ex(n.Src, n.Dst, n.On)
+		ex(n.Src, n.Dst)
 		ex(n.Nodes...)
+		if len(n.Keys) == 0 {
+			ex(n.On)
+		}
+		ex(n.Keys...)
 	case *GraphMatchOp:
+		named(n.Params)
 		ex(n.Pattern...)
 		ex(n.Where)
 		ex(n.Project...)

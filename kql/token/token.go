@@ -26,6 +26,10 @@ const (
 	REAL     // 1.5, 1e3
 	STRING   // "a", 'b', @"c", h"d", ```e```
 	TIMESPAN // 1d, 30m, 2.5h, 10ms, 1tick
+	// TYPEDLIT is a literal whose body is not made of tokens: datetime(...),
+	// date(...), time(...), timespan(...), guid(...). The literal text is the
+	// whole form, e.g. "datetime(2024-01-01 10:00)"; the parser decodes it.
+	TYPEDLIT
 	literalEnd
 
 	operatorBeg
@@ -72,6 +76,7 @@ var tokens = [...]string{
 	REAL:      "REAL",
 	STRING:    "STRING",
 	TIMESPAN:  "TIMESPAN",
+	TYPEDLIT:  "TYPEDLIT",
 	ADD:       "+",
 	SUB:       "-",
 	MUL:       "*",
