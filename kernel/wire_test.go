@@ -72,3 +72,19 @@ func TestSignatureIsHexHMAC(t *testing.T) {
 }
 
 func clone(f [][]byte) [][]byte { return append([][]byte(nil), f...) }
+
+func BenchmarkEncodeDecode(b *testing.B) {
+	s, _ := newSigner("hmac-sha256", "secret")
+	msg := &Message{
+		Identities: [][]byte{[]byte("client")},
+		Header:     Header{MsgID: "m", MsgType: "execute_result", Session: "s", Version: ProtocolVersion},
+		Content:    []byte(`{"data":{"text/plain":"` + string(make([]byte, 4096)) + `"}}`),
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f, _ := s.Encode(msg)
+		if _, err := s.Decode(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -93,6 +93,9 @@ func (in *Interpreter) Complete(code string, cursor int) kernel.CompleteReply {
 		sort.Strings(matches)
 		return kernel.CompleteReply{Matches: matches, CursorStart: cursor - len(before), CursorEnd: cursor}
 	}
+	if strings.HasPrefix(before, "%") {
+		return in.completeArgs(code, ls, cursor)
+	}
 	e := in.Engine()
 	start, end, ok := in.kqlRegion(code, cursor)
 	if e == nil || !ok {
@@ -100,6 +103,27 @@ func (in *Interpreter) Complete(code string, cursor int) kernel.CompleteReply {
 	}
 	matches, s, t := e.Complete(code[start:end], cursor-start)
 	return kernel.CompleteReply{Matches: matches, CursorStart: start + s, CursorEnd: start + t}
+}
+
+// completeArgs asks a magic to complete its own arguments; the cursor is
+// past the name on the magic line starting at ls.
+func (in *Interpreter) completeArgs(code string, ls, cursor int) kernel.CompleteReply {
+	none := kernel.CompleteReply{CursorStart: cursor, CursorEnd: cursor}
+	_, le := lineAt(code, cursor)
+	line := code[ls:le]
+	indent := len(line) - len(strings.TrimLeft(line, " \t"))
+	rest := line[indent:]
+	name, _, _ := strings.Cut(strings.TrimLeft(rest, "%"), " ")
+	m := in.magic(name)
+	if m == nil || m.Complete == nil {
+		return none
+	}
+	argsAt := ls + indent + strings.Index(rest, name) + len(name) + 1 // after the space
+	if argsAt > cursor || argsAt > le {
+		return none
+	}
+	matches, s, t := m.Complete(in, code[argsAt:le], cursor-argsAt)
+	return kernel.CompleteReply{Matches: matches, CursorStart: argsAt + s, CursorEnd: argsAt + t}
 }
 
 // Inspect shows a magic's help when the cursor is on a magic line, and

@@ -23,6 +23,9 @@ func (e *queryError) Unwrap() error { return e.err }
 // errors with positions quote the offending line with a caret under the
 // column.
 func (x *execution) renderError(ctx context.Context, err error) *kernel.Error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &kernel.Error{Name: "Timeout", Value: "the query ran out of time: " + err.Error(), Traceback: []string{"Timeout: " + err.Error()}}
+	}
 	if errors.Is(err, context.Canceled) || (ctx.Err() != nil && errors.Is(err, ctx.Err())) {
 		return &kernel.Error{Name: "Interrupted", Value: "execution interrupted", Traceback: []string{"Interrupted: execution interrupted"}}
 	}

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/huntbook/huntbook/kernel"
+	"github.com/huntbook/huntbook/kql/table"
 )
 
 // DefaultMaxRows is how many rows a result shows before it is truncated.
@@ -81,6 +82,18 @@ func (in *Interpreter) Named(name string) (Result, bool) {
 	defer in.mu.Unlock()
 	r, ok := in.named[name]
 	return r, ok
+}
+
+// Table returns the table of a kept result: "_" for the last one, or a
+// name given with | as Name. An engine can use it to let queries refer to
+// earlier results.
+func (in *Interpreter) Table(name string) (*table.Table, bool) {
+	if name == "_" {
+		r, ok := in.Last()
+		return r.Table, ok && r.Table != nil
+	}
+	r, ok := in.Named(name)
+	return r.Table, ok && r.Table != nil
 }
 
 // Names lists the kept result names, sorted.

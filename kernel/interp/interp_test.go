@@ -553,3 +553,66 @@ func TestReadableJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestMagicArgumentCompletion(t *testing.T) {
+	in := New(nil)
+	tables := []string{"SecurityEvent", "SigninLogs", "Syslog"}
+	in.Register(Magic{Name: "schema", Kind: LineMagic, Run: func(context.Context, *Call) error { return nil },
+		Complete: func(_ *Interpreter, args string, cursor int) ([]string, int, int) {
+			start := strings.LastIndexByte(args[:cursor], ' ') + 1
+			var out []string
+			for _, tb := range tables {
+				if strings.HasPrefix(tb, args[start:cursor]) {
+					out = append(out, tb)
+				}
+			}
+			return out, start, cursor
+		}})
+	tests := []struct {
+		code       string
+		matches    string
+		start, end int
+	}{
+		{"%schema Si", "SigninLogs", 8, 10},
+		{"print 1\n  %schema S", "SecurityEvent,SigninLogs,Syslog", 18, 19},
+		{"%echo Si", "", 8, 8}, // %echo completes nothing
+	}
+	for _, tc := range tests {
+		r := in.Complete(tc.code, len(tc.code))
+		if got := strings.Join(r.Matches, ","); got != tc.matches || r.CursorStart != tc.start || r.CursorEnd != tc.end {
+			t.Errorf("Complete(%q) = %q [%d,%d), want %q [%d,%d)", tc.code, got, r.CursorStart, r.CursorEnd, tc.matches, tc.start, tc.end)
+		}
+	}
+}
+
+func TestTableLookupAndTimeout(t *testing.T) {
+	in := New(&fakeEngine{})
+	if _, ok := in.Table("_"); ok {
+		t.Error("no result yet, but _ found")
+	}
+	run(t, in, "rows 3 | as Three")
+	run(t, in, "print 1")
+	if tb, ok := in.Table("Three"); !ok || tb.Rows() != 3 {
+		t.Errorf("Three = %v %v", tb, ok)
+	}
+	if tb, ok := in.Table("_"); !ok || tb.Rows() != 1 {
+		t.Errorf("_ = %v %v", tb, ok)
+	}
+	if _, ok := in.Table("Nope"); ok {
+		t.Error("Nope found")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	reply := in.Execute(ctx, kernel.ExecuteRequest{Code: "block"}, &recorder{})
+	if reply.Err == nil || reply.Err.Name != "Timeout" {
+		t.Errorf("timeout reply = %+v", reply.Err)
+	}
+}
+
+func BenchmarkBundle10kRows(b *testing.B) {
+	r := Result{Table: accounts(10000), Elapsed: time.Second}
+	b.ReportAllocs()
+	for b.Loop() {
+		Bundle(r, DefaultMaxRows)
+	}
+}

@@ -52,6 +52,10 @@ type Magic struct {
 	// and is_complete treat it as KQL.
 	KQLBody bool
 	Run     func(ctx context.Context, c *Call) error
+	// Complete, when set, completes the magic's arguments: args is the
+	// text after the name on the line, cursor a byte offset into it, and
+	// the matches replace args[start:end].
+	Complete func(in *Interpreter, args string, cursor int) (matches []string, start, end int)
 }
 
 // UsageError reports a magic called with bad arguments; the message
