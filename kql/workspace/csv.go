@@ -175,9 +175,16 @@ type csvChunk struct {
 }
 
 const (
-	chunkBytes  = 2 << 20
 	sampleRows  = 1000
 	maxChunkCnt = 1 << 14
+)
+
+// Chunking: files are cut into pieces of about chunkBytes, and into at
+// least four per worker once they exceed minSplitBytes, so both cores stay
+// busy. Variables so tests can force many tiny chunks.
+var (
+	chunkBytes    = 2 << 20
+	minSplitBytes = 256 << 10
 )
 
 // ReadCSV reads a CSV table with a header row (RFC 4180 quoting). schema
@@ -370,7 +377,7 @@ func planCSV(src string, header [][]byte, schema types.Schema, rep *LoadReport) 
 func splitCSV(body []byte, start, line, workers int) []*csvChunk {
 	size := len(body) - start
 	n := size / chunkBytes
-	if n < workers*4 && size > 256<<10 {
+	if n < workers*4 && size > minSplitBytes {
 		n = workers * 4
 	}
 	if n > maxChunkCnt {

@@ -286,7 +286,7 @@ func readJSONL(ctx context.Context, data []byte, src, name string, schema types.
 // splitLines cuts body into chunks at line ends.
 func splitLines(body []byte, workers int) []*jsonChunk {
 	n := len(body) / chunkBytes
-	if n < workers*4 && len(body) > 256<<10 {
+	if n < workers*4 && len(body) > minSplitBytes {
 		n = workers * 4
 	}
 	n = max(min(n, maxChunkCnt), 1)
