@@ -179,6 +179,7 @@ func (r *runner) summarize(o *ast.SummarizeOp, in *table.Table) (*table.Table, e
 	for i, s := range specs {
 		if s.name == "" {
 			for _, col := range specCols[i] {
+				col.Name = fmt.Sprintf("\x00agg%d", i) // hidden: no query can name it
 				postTable.Columns = append(postTable.Columns, col)
 			}
 		}
@@ -690,7 +691,17 @@ func (r *runner) registryAgg(spec *aggSpec, call *ast.CallExpr, names []string, 
 			spec.outputs[0].Name = spec.name
 		}
 	} else if spec.outputs[0].Name == "" && len(names) == 0 {
-		spec.outputs[0].Name = resultName(call)
+		argNames := make([]string, len(call.Args))
+		consts := make([]types.Value, len(args))
+		for i, a := range call.Args {
+			argNames[i] = resultName(a)
+		}
+		for i, a := range args {
+			if a.isConst {
+				consts[i] = a.val
+			}
+		}
+		spec.outputs[0].Name = functions.DefaultColumnName(name, argNames, consts)
 	}
 	outTypes := make([]types.Type, len(spec.outputs))
 	for i, o := range spec.outputs {
