@@ -300,6 +300,15 @@ func (k *Kernel) dispatch(sock zmq4.Socket, m *Message, control bool) {
 	k.publish(m, "status", map[string]any{"execution_state": "busy"})
 	defer k.publish(m, "status", map[string]any{"execution_state": "idle"})
 	reply := func(msgType string, content any) { k.send(sock, m, msgType, content) }
+	// A panic anywhere in handling becomes an error reply; the kernel lives on.
+	defer func() {
+		if p := recover(); p != nil {
+			r := k.panicReply(p)
+			if t, ok := strings.CutSuffix(m.Header.MsgType, "_request"); ok {
+				reply(t+"_reply", errorContent(r.Err, -1))
+			}
+		}
+	}()
 	switch t := m.Header.MsgType; t {
 	case "kernel_info_request":
 		reply("kernel_info_reply", k.kernelInfo())

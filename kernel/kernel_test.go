@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,8 +17,9 @@ import (
 // fakeInterp answers by the cell's first word, so tests can drive every
 // path of the kernel without a language.
 type fakeInterp struct {
-	started chan string   // receives the code of cells that block
-	release chan struct{} // lets a "wait" cell finish
+	panicInfo atomic.Bool
+	started   chan string   // receives the code of cells that block
+	release   chan struct{} // lets a "wait" cell finish
 }
 
 func newFake() *fakeInterp {
@@ -25,6 +27,9 @@ func newFake() *fakeInterp {
 }
 
 func (f *fakeInterp) Info() Info {
+	if f.panicInfo.Load() {
+		panic("info crashed")
+	}
 	return Info{Banner: "fake", Language: LanguageInfo{Name: "fake", Mimetype: "text/x-fake", FileExtension: ".fake"}}
 }
 
@@ -455,6 +460,11 @@ func TestPanicRecovered(t *testing.T) {
 	h.c.send("shell", "complete_request", map[string]any{"code": "crash", "cursor_pos": 5})
 	if r := content(h.c.next("shell", "complete_reply")); r["status"] != "error" {
 		t.Errorf("complete panic reply = %v", r)
+	}
+	h.fake.panicInfo.Store(true)
+	h.c.send("shell", "kernel_info_request", map[string]any{})
+	if r := content(h.c.next("shell", "kernel_info_reply")); r["status"] != "error" || r["evalue"] != "info crashed" {
+		t.Errorf("kernel_info panic reply = %v", r)
 	}
 	h.c.send("shell", "execute_request", exec1("print alive"))
 	if r := content(h.c.next("shell", "execute_reply")); r["status"] != "ok" {
