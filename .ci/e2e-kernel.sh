@@ -41,7 +41,12 @@ if grep -qiE "skipped|expected failure" "$tmp/kt.txt"; then fail "jupyter_kernel
 grep -qE "^Ran [1-9][0-9]* tests" "$tmp/kt.txt" || fail "jupyter_kernel_test ran no tests"
 pass "jupyter_kernel_test"
 
-# 3. nbconvert executes the smoke notebook; check what each cell produced.
+# 3. Lifecycle: interrupt by message, restart, shutdown through jupyter_client.
+( cd "$root/.ci" && timeout 120 "$py" kernel_lifecycle.py ) >"$tmp/life.txt" 2>&1 || { cat "$tmp/life.txt"; fail "kernel lifecycle"; }
+grep -q "lifecycle: interrupt, restart and shutdown ok" "$tmp/life.txt" || { cat "$tmp/life.txt"; fail "kernel lifecycle"; }
+pass "interrupt, restart and shutdown"
+
+# 4. nbconvert executes the smoke notebook; check what each cell produced.
 cp kernel/testdata/smoke.ipynb "$tmp/smoke.ipynb"
 timeout 300 jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=60 \
   --output "$tmp/smoke.out.ipynb" "$tmp/smoke.ipynb" || fail "nbconvert --execute"
@@ -70,7 +75,7 @@ if bad:
 EOF
 pass "nbconvert --execute"
 
-# 4. jupyter console, non-interactive: lines on stdin, answers on stdout.
+# 5. jupyter console, non-interactive: lines on stdin, answers on stdout.
 printf '%%echo hello console\n%%lsmagic\n%%echo --stderr careful\nSecurityEvent | take 1\n' |
   timeout 120 jupyter console --kernel huntbook --simple-prompt >"$tmp/console.txt" 2>&1 || { cat "$tmp/console.txt"; fail "jupyter console"; }
 cat "$tmp/console.txt"
