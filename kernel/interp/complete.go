@@ -284,7 +284,7 @@ func kqlStatus(src string) string {
 			for j < len(src) && isWordByte(src[j]) {
 				j++
 			}
-			note(strings.ToLower(src[i:j]))
+			note(src[i:j]) // KQL keywords are case-sensitive
 			i = j
 		default:
 			j := i + 1

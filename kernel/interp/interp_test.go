@@ -386,6 +386,8 @@ func TestIsComplete(t *testing.T) {
 		{"print ```\nmulti ( line\n```", "complete"},
 		{"let f = (a:int) { a + 1 };\nprint f(1)", "complete"},
 		{"%%html\n<div>", "complete"},
+		{"Pattern | take 1", "complete"}, // a table, not the pattern statement
+		{"T | where a AND", "complete"},  // AND is not KQL's and
 		{"SecurityEvent |", "incomplete"},
 		{"SecurityEvent\n| where x == 1 and", "incomplete"},
 		{"T | summarize count() by", "incomplete"},
