@@ -28,7 +28,8 @@ type Model struct {
 	Files             []*File             `json:"files"`
 	Assets            []*Asset            `json:"dataAssets"`
 
-	byID map[string]any
+	byID    map[string]any
+	parents map[string][]string // group id -> ids of groups it is nested in
 }
 
 // User is a member account with its habits.
@@ -193,25 +194,23 @@ func (m *Model) group(id string) *Group { g, _ := m.byID[id].(*Group); return g 
 // UserGroups returns the ids of every group the user belongs to, directly
 // or through nesting, in model order.
 func (m *Model) UserGroups(userID string) []string {
+	u := m.user(userID)
+	if u == nil {
+		return nil
+	}
 	in := map[string]bool{}
-	for _, g := range m.Groups {
-		if slices.Contains(g.MemberUsers, userID) {
-			in[g.ID] = true
+	var visit func(id string)
+	visit = func(id string) {
+		if in[id] {
+			return
+		}
+		in[id] = true
+		for _, p := range m.parents[id] {
+			visit(p)
 		}
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, g := range m.Groups {
-			if in[g.ID] {
-				continue
-			}
-			for _, c := range g.MemberGroups {
-				if in[c] {
-					in[g.ID], changed = true, true
-					break
-				}
-			}
-		}
+	for _, g := range u.groups {
+		visit(g.ID)
 	}
 	var out []string
 	for _, g := range m.Groups {
@@ -282,8 +281,12 @@ func buildModel(cfg Config, start int64) *Model {
 	for _, u := range m.Users {
 		m.byID[u.ID] = u
 	}
+	m.parents = map[string][]string{}
 	for _, g := range m.Groups {
 		m.byID[g.ID] = g
+		for _, c := range g.MemberGroups {
+			m.parents[c] = append(m.parents[c], g.ID)
+		}
 	}
 	for _, sp := range m.ServicePrincipals {
 		m.byID[sp.ID] = sp
@@ -455,6 +458,7 @@ func buildGroups(m *Model, r *rnd) {
 	for _, u := range m.Users {
 		if strings.Contains(u.JobTitle, "Manager") || strings.HasPrefix(u.JobTitle, "Chief") || u.JobTitle == "Controller" {
 			mgrs.MemberUsers = append(mgrs.MemberUsers, u.ID)
+			u.groups = append(u.groups, mgrs)
 		}
 	}
 }
@@ -465,8 +469,9 @@ func buildAzure(m *Model, r *rnd) {
 		m.ManagementGroups = append(m.ManagementGroups, g)
 		return g
 	}
+	org := strings.TrimSuffix(m.Domain, ".com")
 	root := mg(m.TenantID, "Tenant Root Group", "")
-	top := mg("contoso", strings.ToUpper(m.Domain[:1])+m.Domain[1:strings.Index(m.Domain, ".")], root.ID)
+	top := mg(org, strings.ToUpper(org[:1])+org[1:], root.ID)
 	platform := mg("platform", "Platform", top.ID)
 	lz := mg("landingzones", "Landing Zones", top.ID)
 	sandbox := mg("sandbox", "Sandbox", top.ID)
