@@ -654,7 +654,8 @@ func NearestRank(sorted []types.Value, pc float64) types.Value {
 	if n == 0 {
 		return types.Value{}
 	}
-	r := int(math.Ceil(pc / 100 * float64(n)))
+	// the epsilon keeps 99.9% of 1000 at rank 999 despite 0.999*1000 > 999 in floating point
+	r := int(math.Ceil(pc/100*float64(n) - 1e-9))
 	if r < 1 {
 		r = 1
 	}
