@@ -52,11 +52,11 @@ func demoWorkspace(t *testing.T) string {
 		"workspace.json": `{"name": "demo", "end": "2026-11-23T00:00:00Z", "generator": "unit-test", "seed": 7}`,
 		"SigninLogs.csv": "TimeGenerated,UserPrincipalName,ResultType\n" +
 			"2026-11-22T10:00:00Z,alice@contoso.com,0\n2026-11-22T11:00:00Z,bob@contoso.com,50126\n",
-		"Custom_CL.jsonl":       `{"When":"2026-11-22T00:00:00Z","Score":"7","Tags":"[\"a\"]"}` + "\n",
-		"Custom_CL.schema.json": `{"Name":"Custom_CL","Properties":[{"Name":"When","Type":"datetime"},{"Name":"Score","Type":"long"},{"Name":"Tags","Type":"dynamic"}]}`,
-		"ground_truth.json":     `{"stories": []}`,
-		"notes.txt":             "not a table",
-		"watchlists/VIPs.csv":   "UPN,Role\nalice@contoso.com,CEO\ncarol@contoso.com,CFO\n",
+		"Custom_CL.jsonl":           `{"When":"2026-11-22T00:00:00Z","Score":"7","Tags":"[\"a\"]"}` + "\n",
+		"Custom_CL.schema.json":     `{"Name":"Custom_CL","Properties":[{"Name":"When","Type":"datetime"},{"Name":"Score","Type":"long"},{"Name":"Tags","Type":"dynamic"}]}`,
+		"ground_truth.json":         `{"stories": []}`,
+		"notes.txt":                 "not a table",
+		"watchlists/VIPs.csv":       "UPN,Role\nalice@contoso.com,CEO\ncarol@contoso.com,CFO\n",
 		"watchlists/VIPs.meta.json": `{"alias": "VIPs", "searchKey": "UPN"}`,
 		"watchlists/Servers.csv":    "Host,SearchKey\nweb01,x\n",
 	})
