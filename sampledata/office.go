@@ -147,14 +147,18 @@ func (g *gen) emitLabelEvent(r *rnd, ev labelEvent) string {
 	row := g.e.row("CloudAppEvents")
 	id := r.guid()
 	g.cloudAppCommon(row, ev.u, ev.t, ev.ip)
-	row.str("ReportId", id).str("ActionType", ev.action).str("ActivityType", "Edit")
+	activity := map[string]string{"SensitivityLabeledFileOpened": "Read", "SensitivityLabeledFileRenamed": "Rename"}[ev.action]
+	if activity == "" {
+		activity = "Edit"
+	}
+	row.str("ReportId", id).str("ActionType", ev.action).str("ActivityType", activity)
 	row.str("Application", "Microsoft 365").long("ApplicationId", appIDMicrosoft365).long("AppInstanceId", 0)
 	row.str("ObjectName", ev.f.URL).str("ObjectType", "File").str("ObjectId", ev.f.ID)
 	eventType := int64(0)
 	switch {
 	case ev.new == nil:
 		eventType = labelRemoved
-	case ev.old == nil:
+	case ev.old == nil: // a first label, or a labelled file opened or renamed
 		eventType = 0
 	case ev.new.Order > ev.old.Order:
 		eventType = labelUpgraded
@@ -204,8 +208,9 @@ func (g *gen) cloudAppCommon(row *row, u *User, t int64, ip string) {
 	row.str("AuditSource", "Defender for Cloud Apps access control")
 }
 
-// cloudAppEvents writes everyday labelling: new documents get labels,
-// labels go up, and now and then one goes down with a justification.
+// cloudAppEvents writes everyday labelling: labelled files opened and
+// renamed, new documents labelled, labels going up, and now and then one
+// going down with a justification.
 func (g *gen) cloudAppEvents() {
 	r := newRnd(g.cfg.Seed, "cloudapp")
 	// files with sensitive content are left alone: their labels come from
@@ -245,6 +250,14 @@ func (g *gen) cloudAppEvents() {
 				}
 				old := current[f.ID]
 				ev := labelEvent{u: u, t: t, f: f, old: old, ip: u.OfficeIP}
+				if old != nil && r.chance(0.3) { // opening or renaming a labelled file keeps its label
+					ev.action, ev.new, ev.old = "SensitivityLabeledFileOpened", old, nil
+					if r.chance(0.2) {
+						ev.action = "SensitivityLabeledFileRenamed"
+					}
+					g.emitLabelEvent(r, ev)
+					continue
+				}
 				switch {
 				case old == nil:
 					ev.action, ev.new = "SensitivityLabelApplied", pick(r, g.m.Labels[1:6])
