@@ -35,7 +35,7 @@ func aggAlias(name, of string) {
 
 // DefaultColumnName is the column name Kusto gives an unnamed aggregate in
 // summarize: count_, sum_X, dcount_X, set_X (make_set), list_X (make_list),
-// bag_X (make_bag), any_X (take_any), percentile_X_95, ...; argNames[i] is
+// bag_X (make_bag), X (take_any; any_X for the deprecated any), percentile_X_95, ...; argNames[i] is
 // the column name of argument i ("" for an expression).
 func DefaultColumnName(agg string, argNames []string, consts []types.Value) string {
 	first := ""
@@ -50,7 +50,12 @@ func DefaultColumnName(agg string, argNames []string, consts []types.Value) stri
 		prefix = "list"
 	case "make_bag", "make_bag_if":
 		prefix = "bag"
-	case "take_any", "any", "take_anyif", "anyif":
+	case "take_any":
+		if first != "" {
+			return first
+		}
+		prefix = "any"
+	case "any", "take_anyif", "anyif":
 		prefix = "any"
 	case "percentile":
 		p := ""
@@ -792,6 +797,16 @@ func init() {
 		func(a []types.Type) Accumulator { return &anyAcc{types: a, predI: -1} })
 	ta.Outputs = outputsSameAsArgs("any_")
 	aggAlias("any", "take_any")
+	// the deprecated any() prefixes its columns with any_, take_any() does not
+	aggregates["any"].Outputs = func(args []types.Type, names []string, consts []types.Value) ([]types.Column, error) {
+		cols, err := ta.Outputs(args, names, consts)
+		for i := range cols {
+			if i < len(names) && names[i] != "" {
+				cols[i].Name = "any_" + names[i]
+			}
+		}
+		return cols, err
+	}
 	defAgg("take_anyif", "take_anyif(expr, predicate)", "An arbitrary non-null value from rows where the predicate is true.", 2, 2, "ab", sameAs(0),
 		func(a []types.Type) Accumulator { return &anyAcc{types: a[:1], predI: 1} })
 	aggAlias("anyif", "take_anyif")

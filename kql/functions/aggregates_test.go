@@ -244,6 +244,11 @@ func TestTakeAnyMulti(t *testing.T) {
 	if err != nil || len(cols) != 2 || cols[1] != (types.Column{Name: "l", Type: types.Long}) {
 		t.Errorf("take_any Outputs = %v, %v", cols, err)
 	}
+	old, _ := LookupAggregate("any")
+	cols, err = old.Outputs(argTypes, []string{"s", "l"}, nil)
+	if err != nil || len(cols) != 2 || cols[0].Name != "any_s" || cols[1].Name != "any_l" {
+		t.Errorf("any Outputs = %v, %v", cols, err)
+	}
 }
 
 func TestPercentiles(t *testing.T) {
@@ -392,7 +397,8 @@ func TestDefaultColumnName(t *testing.T) {
 		{"make_set", []string{"IP"}, nil, "set_IP"},
 		{"make_list_if", []string{"IP", ""}, nil, "list_IP"},
 		{"make_bag", []string{"Props"}, nil, "bag_Props"},
-		{"take_any", []string{"Computer"}, nil, "any_Computer"},
+		{"take_any", []string{"Computer"}, nil, "Computer"},
+		{"any", []string{"Computer"}, nil, "any_Computer"},
 		{"percentile", []string{"Duration", ""}, []types.Value{{}, R(99.5)}, "percentile_Duration_99_5"},
 	} {
 		if got := DefaultColumnName(c.agg, c.names, c.consts); got != c.want {
