@@ -203,6 +203,7 @@ type runner struct {
 	render   *Render // set by render in the current statement
 	asName   string  // set by as in the current statement
 	tableSet map[string]bool
+	implicit *table.Table // input of source-less subqueries (mv-apply)
 }
 
 func (r *runner) errorf(pos token.Pos, format string, args ...any) error {

@@ -231,7 +231,12 @@ func (r *runner) evalTab(e ast.Expr) (*table.Table, error) {
 	case *ast.Pipe:
 		var t *table.Table
 		var err error
-		if op, ok := x.Source.(*ast.OpExpr); ok {
+		if x.Source == nil {
+			if r.implicit == nil {
+				return nil, r.errorf(x.Pos(), "this subquery has no input")
+			}
+			t = r.implicit
+		} else if op, ok := x.Source.(*ast.OpExpr); ok {
 			t, err = r.sourceOp(op.Op, nil)
 		} else {
 			t, err = r.evalTab(x.Source)
