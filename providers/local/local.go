@@ -1,0 +1,493 @@
+// Package local is the embedded provider: huntbook's own KQL engine
+// (kql/exec) over workspace folders of exported logs, or over the built-in
+// sample tenant when no folder is given. It needs no network and no account.
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/huntbook/huntbook/kql/exec"
+	"github.com/huntbook/huntbook/kql/parser"
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/types"
+	"github.com/huntbook/huntbook/kql/workspace"
+	"github.com/huntbook/huntbook/providers"
+	"github.com/huntbook/huntbook/sampledata"
+)
+
+// Kind is the provider kind name.
+const Kind = "local"
+
+func init() {
+	providers.Register(Kind, func(name string, settings map[string]string) (providers.Provider, error) {
+		var dirs []string
+		for _, d := range strings.Split(settings["data_paths"], string(os.PathListSeparator)) {
+			if d = strings.TrimSpace(d); d != "" {
+				dirs = append(dirs, d)
+			}
+		}
+		return New(name, dirs, Options{})
+	})
+}
+
+// Options tune the local provider.
+type Options struct {
+	// Sample configures the sample tenant used when no folder is given.
+	Sample sampledata.Config
+	// Exec tunes the engine sessions.
+	Exec exec.Options
+}
+
+// Provider runs KQL on local workspace folders.
+type Provider struct {
+	name   string
+	dirs   []string
+	opts   Options
+	once   sync.Once
+	err    error
+	spaces []*workspace.Workspace
+	sample bool
+}
+
+// New makes a local provider over dirs (searched in order: a table found in
+// an earlier folder hides one of the same name in a later folder). With no
+// dirs it serves the built-in sample tenant.
+func New(name string, dirs []string, opts Options) (*Provider, error) {
+	if name == "" {
+		name = Kind
+	}
+	for _, d := range dirs {
+		st, err := os.Stat(d)
+		if err != nil {
+			return nil, fmt.Errorf("local provider %s: data path %s: %w", name, d, err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("local provider %s: data path %s is not a folder", name, d)
+		}
+	}
+	return &Provider{name: name, dirs: dirs, opts: opts, sample: len(dirs) == 0}, nil
+}
+
+func (p *Provider) Name() string { return p.name }
+func (p *Provider) Kind() string { return Kind }
+
+func (p *Provider) Describe() string {
+	if p.sample {
+		return "embedded KQL engine on the built-in sample tenant"
+	}
+	return "embedded KQL engine on " + strings.Join(p.dirs, ", ")
+}
+
+// Connect opens the folders (or generates the sample tenant).
+func (p *Provider) Connect(ctx context.Context) error {
+	p.once.Do(func() { p.err = p.open() })
+	return p.err
+}
+
+func (p *Provider) open() error {
+	dirs := p.dirs
+	if p.sample {
+		dir, err := SampleDir(p.opts.Sample)
+		if err != nil {
+			return err
+		}
+		dirs = []string{dir}
+	}
+	for _, d := range dirs {
+		w, err := workspace.Open(d, workspace.Options{})
+		if err != nil {
+			return err
+		}
+		p.spaces = append(p.spaces, w)
+	}
+	return nil
+}
+
+// SampleDir returns a folder holding the sample tenant for cfg, generating
+// it once into the user's cache (generation is deterministic, so a folder
+// for the same seed and end is reused).
+func SampleDir(cfg sampledata.Config) (string, error) {
+	if cfg.End.IsZero() {
+		cfg.End = time.Now().UTC().Truncate(time.Hour)
+	}
+	base, err := os.UserCacheDir()
+	if err != nil || base == "" {
+		base = os.TempDir()
+	}
+	key := fmt.Sprintf("sample-%s-u%d-d%d-s%d-x%g-%s", cfg.Name, cfg.Users, cfg.Days, cfg.Seed, cfg.Scale, cfg.End.UTC().Format("20060102T15"))
+	if cfg.NoStories {
+		key += "-nostories"
+	}
+	dir := filepath.Join(base, "huntbook", key)
+	if _, err := os.Stat(filepath.Join(dir, "workspace.json")); err == nil {
+		return dir, nil
+	}
+	// Write to a fresh folder and rename, so a concurrent or interrupted
+	// writer never leaves a half tenant behind.
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", fmt.Errorf("sample tenant: %w", err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), key+".tmp")
+	if err != nil {
+		return "", fmt.Errorf("sample tenant: %w", err)
+	}
+	if err := sampledata.WriteWorkspace(tmp, cfg); err != nil {
+		os.RemoveAll(tmp)
+		return "", fmt.Errorf("sample tenant: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		if _, serr := os.Stat(filepath.Join(dir, "workspace.json")); serr == nil {
+			return dir, nil // another process won the race
+		}
+		return "", fmt.Errorf("sample tenant: %w", err)
+	}
+	return dir, nil
+}
+
+// Workspaces returns the opened workspaces (after Connect).
+func (p *Provider) Workspaces() []*workspace.Workspace { return p.spaces }
+
+// End is the instant the first workspace's data ends at, if it records one:
+// sessions pin now() to it so that ago() windows find the data.
+func (p *Provider) End() time.Time {
+	if len(p.spaces) > 0 {
+		return p.spaces[0].End
+	}
+	return time.Time{}
+}
+
+// Tables lists every table with its schema.
+func (p *Provider) Tables(ctx context.Context) ([]providers.TableInfo, error) {
+	if err := p.Connect(ctx); err != nil {
+		return nil, err
+	}
+	cat := &catalog{p: p}
+	var out []providers.TableInfo
+	for _, name := range cat.TableNames() {
+		w := cat.owner(name)
+		s, _ := w.Schema(name)
+		out = append(out, providers.TableInfo{Name: name, Schema: s, Rows: -1})
+	}
+	return out, nil
+}
+
+func (p *Provider) Close() error { return nil }
+
+// NewSession starts an engine session. For a generated tenant, now() is
+// pinned to the instant the data ends, so queries written with ago() find
+// the planted stories whenever the notebook runs.
+func (p *Provider) NewSession() providers.Session {
+	return &Session{p: p}
+}
+
+// Session is one engine session (a notebook's worth of let bindings).
+type Session struct {
+	p   *Provider
+	mu  sync.Mutex
+	ses *exec.Session
+	cat *catalog
+}
+
+// Catalog exposes the session's tables to callers that add their own (the
+// kernel's named results, UEBA output).
+func (s *Session) Add(t *table.Table) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cat == nil {
+		s.cat = &catalog{p: s.p}
+	}
+	s.cat.add(t)
+}
+
+// Run parses and executes query.
+func (s *Session) Run(ctx context.Context, query string, opts providers.QueryOptions) ([]*providers.Result, error) {
+	if err := s.p.Connect(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cat == nil {
+		s.cat = &catalog{p: s.p}
+	}
+	if s.ses == nil {
+		eo := s.p.opts.Exec
+		if eo.Now.IsZero() && s.p.sample {
+			eo.Now = s.p.End()
+		}
+		s.ses = exec.NewSession(s.cat, eo)
+	}
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	if len(opts.Params) > 0 {
+		if err := s.bindParams(ctx, opts.Params); err != nil {
+			return nil, err
+		}
+	}
+	script, file, err := parser.Parse("", []byte(query))
+	if err != nil {
+		return nil, toQueryError(err)
+	}
+	res, err := s.ses.Run(ctx, script, file)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && opts.Timeout > 0 {
+			return nil, fmt.Errorf("query timed out after %s", opts.Timeout)
+		}
+		return nil, toQueryError(err)
+	}
+	out := make([]*providers.Result, len(res))
+	warnings := s.cat.takeWarnings()
+	for i, r := range res {
+		out[i] = &providers.Result{Table: r.Table, Name: r.Name, Render: r.Render, Truncated: r.Truncated, Stats: r.Stats}
+		if i == 0 {
+			out[i].Warnings = warnings
+		}
+		if r.Name != "" {
+			t := *r.Table
+			t.Name = r.Name
+			s.cat.add(&t)
+		}
+	}
+	return out, nil
+}
+
+// bindParams binds query parameters as let statements in the session, with
+// values rendered as KQL literals so no value can change a query's shape.
+func (s *Session) bindParams(ctx context.Context, params map[string]types.Value) error {
+	names := make([]string, 0, len(params))
+	for n := range params {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		fmt.Fprintf(&b, "let %s = %s;\n", quoteName(n), Literal(params[n]))
+	}
+	script, file, err := parser.Parse("parameters", []byte(b.String()))
+	if err != nil {
+		return fmt.Errorf("query parameters: %w", err)
+	}
+	_, err = s.ses.Run(ctx, script, file)
+	return err
+}
+
+func quoteName(n string) string {
+	for i, r := range n {
+		ok := r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9'
+		if !ok {
+			return "['" + strings.ReplaceAll(strings.ReplaceAll(n, `\`, `\\`), `'`, `\'`) + "']"
+		}
+	}
+	return n
+}
+
+// Literal renders a value as a KQL literal of its type.
+func Literal(v types.Value) string {
+	if v.IsNull() {
+		return v.Type.String() + "(null)"
+	}
+	switch v.Type {
+	case types.String:
+		return quoteString(v.S)
+	case types.Bool:
+		return v.String()
+	case types.Int:
+		return "int(" + v.String() + ")"
+	case types.Long:
+		return "long(" + v.String() + ")"
+	case types.Real:
+		return "real(" + v.String() + ")"
+	case types.Decimal:
+		return "decimal(" + v.String() + ")"
+	case types.DateTime:
+		return "datetime(" + v.String() + ")"
+	case types.TimeSpan:
+		return "timespan(" + v.String() + ")"
+	case types.GUID:
+		return "guid(" + v.S + ")"
+	case types.Dynamic:
+		return "dynamic(" + v.String() + ")"
+	}
+	return quoteString(v.String())
+}
+
+// quoteString makes a double-quoted KQL string with every character that
+// could end or bend it escaped.
+func quoteString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if r < 0x20 || r == 0x7f || r == 0xfffd {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// toQueryError turns parser and executor errors into providers.QueryError
+// values that carry line and column.
+func toQueryError(err error) error {
+	var pl parser.ErrorList
+	if errors.As(err, &pl) && len(pl) > 0 {
+		errs := make([]error, 0, len(pl))
+		for _, e := range pl {
+			errs = append(errs, &providers.QueryError{Line: e.Pos.Line, Column: e.Pos.Column, Msg: e.Msg})
+		}
+		return errors.Join(errs...)
+	}
+	var ee *exec.Error
+	if errors.As(err, &ee) {
+		return &providers.QueryError{Line: ee.Pos.Line, Column: ee.Pos.Column, Msg: ee.Msg}
+	}
+	return err
+}
+
+// catalog serves tables from the provider's workspaces plus tables a
+// session added (named results).
+type catalog struct {
+	p        *Provider
+	mu       sync.Mutex
+	added    map[string]*table.Table
+	warnings []string // load problems met since the last takeWarnings
+	warned   map[string]bool
+}
+
+// warn records a load warning once per session: a bad row is reported, not
+// silently dropped, but not repeated on every query either.
+func (c *catalog) warn(w string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.warned == nil {
+		c.warned = map[string]bool{}
+	}
+	if !c.warned[w] {
+		c.warned[w] = true
+		c.warnings = append(c.warnings, w)
+	}
+}
+
+func (c *catalog) takeWarnings() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w := c.warnings
+	c.warnings = nil
+	return w
+}
+
+// loadWarning summarises a table's load problems with the first of them,
+// naming file and line.
+func loadWarning(r *workspace.LoadReport) string {
+	s := fmt.Sprintf("%s: %d values did not convert (kept as null), %d malformed lines skipped", r.File, r.BadValues, r.BadLines)
+	if len(r.Issues) > 0 {
+		s += "; first: " + r.Issues[0].Error()
+	}
+	return s
+}
+
+func (c *catalog) add(t *table.Table) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.added == nil {
+		c.added = map[string]*table.Table{}
+	}
+	c.added[t.Name] = t
+}
+
+func (c *catalog) owner(name string) *workspace.Workspace {
+	for _, w := range c.p.spaces {
+		for _, n := range w.Tables() {
+			if n == name {
+				return w
+			}
+		}
+	}
+	return nil
+}
+
+func (c *catalog) Table(ctx context.Context, name string) (*table.Table, error) {
+	c.mu.Lock()
+	t, ok := c.added[name]
+	c.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	w := c.owner(name)
+	if w == nil {
+		return nil, fmt.Errorf("unknown table %q", name)
+	}
+	t, rep, err := w.Load(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if rep != nil && (rep.BadValues > 0 || rep.BadLines > 0) {
+		c.warn(loadWarning(rep))
+	}
+	return t, nil
+}
+
+func (c *catalog) TableNames() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, w := range c.p.spaces {
+		for _, n := range w.Tables() {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	c.mu.Lock()
+	for n := range c.added {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	c.mu.Unlock()
+	sort.Strings(names)
+	return names
+}
+
+func (c *catalog) Watchlist(ctx context.Context, alias string) (*table.Table, error) {
+	var firstErr error
+	for _, w := range c.p.spaces {
+		t, err := w.Watchlist(alias)
+		if err == nil {
+			return t, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	if firstErr == nil {
+		firstErr = fmt.Errorf("unknown watchlist %q", alias)
+	}
+	return nil, firstErr
+}

@@ -1,0 +1,116 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/huntbook/huntbook/kql/types"
+	"github.com/huntbook/huntbook/providers"
+	"github.com/huntbook/huntbook/sampledata"
+)
+
+// tenant writes a small sample tenant once per test binary.
+func tenant(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "tenant")
+	cfg := sampledata.Config{Users: 40, Days: 7, Seed: 7, End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	if err := sampledata.WriteWorkspace(dir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func run(t *testing.T, s providers.Session, q string, opts providers.QueryOptions) []*providers.Result {
+	t.Helper()
+	res, err := s.Run(context.Background(), q, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return res
+}
+
+func TestSessionOnWorkspace(t *testing.T) {
+	dir := tenant(t)
+	p, err := New("", []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.NewSession()
+	ctx := context.Background()
+
+	// The count through KQL equals the rows the workspace loads.
+	if err := p.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tbl, _, err := p.spaces[0].Load(ctx, "SigninLogs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, s, "SigninLogs | count", providers.QueryOptions{})
+	if got := res[0].Table.Columns[0].Ints[0]; got != int64(tbl.Rows()) || got == 0 {
+		t.Fatalf("count = %d, want %d (non-zero)", got, tbl.Rows())
+	}
+
+	// let bindings and named results persist between runs, as notebook cells.
+	run(t, s, "let fails = SigninLogs | where ResultType != '0'", providers.QueryOptions{})
+	res = run(t, s, "fails | summarize n=count() by UserPrincipalName | as FailUsers", providers.QueryOptions{})
+	if res[0].Name != "FailUsers" {
+		t.Fatalf("name = %q", res[0].Name)
+	}
+	res = run(t, s, "FailUsers | count", providers.QueryOptions{})
+	if got := res[0].Table.Columns[0].Ints[0]; got == 0 {
+		t.Fatal("named result not queryable")
+	}
+
+	tables, err := p.Tables(ctx)
+	if err != nil || len(tables) < 10 {
+		t.Fatalf("tables = %d, %v", len(tables), err)
+	}
+}
+
+func TestParametersCannotChangeQueryShape(t *testing.T) {
+	p, err := New("", []string{tenant(t)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.NewSession()
+	hostile := []string{
+		`x" | count; print "pwned`,
+		`\" or 1==1 //`,
+		"line1\nline2 | take 1",
+		`'; datatable(a:int)[1] | project a`,
+		"@\"verbatim\"",
+	}
+	for _, h := range hostile {
+		res := run(t, s, "print v = who", providers.QueryOptions{Params: map[string]types.Value{"who": types.NewString(h)}})
+		if len(res) != 1 || res[0].Table.Rows() != 1 {
+			t.Fatalf("%q: shape changed: %d results", h, len(res))
+		}
+		if got := res[0].Table.Columns[0].Strs[0]; got != h {
+			t.Errorf("param %q came back as %q", h, got)
+		}
+	}
+}
+
+func TestErrorsCarryPositions(t *testing.T) {
+	p, err := New("", []string{tenant(t)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.NewSession().Run(context.Background(), "SigninLogs\n| where", providers.QueryOptions{})
+	var qe *providers.QueryError
+	if !errors.As(err, &qe) || qe.Line != 2 {
+		t.Fatalf("err = %#v, want a QueryError on line 2", err)
+	}
+}
+
+func TestMissingFolder(t *testing.T) {
+	_, err := New("x", []string{filepath.Join(t.TempDir(), "nope")}, Options{})
+	if err == nil || !os.IsNotExist(errors.Unwrap(errors.Unwrap(err))) && err.Error() == "" {
+		t.Fatalf("err = %v", err)
+	}
+}
