@@ -442,6 +442,11 @@ func (p *parser) parsePrimary() ast.Expr {
 	case token.MUL:
 		p.next()
 		return &ast.StarExpr{Star: pos}
+	case token.ILLEGAL:
+		// The scanner has reported it; an error here would say the same.
+		p.errorf(pos, "invalid token %s", p.describe())
+		p.next()
+		return &ast.BadExpr{From: pos, To: p.prevEnd()}
 	case token.LBRACE:
 		// A function body used as a value: { T | take 1 } in partition.
 		b := p.parseBlock()

@@ -100,6 +100,9 @@ func (p *parser) parseOperator() ast.Operator {
 	case "where", "filter":
 		op := &ast.WhereOp{}
 		op.Pred = p.parseOr()
+		if p.tok == token.ASSIGN {
+			p.errorf(p.pos, "unexpected '=' in a predicate: use '==' to compare")
+		}
 		op.OpSpan = p.span(pos)
 		return op
 	case "project", "extend":

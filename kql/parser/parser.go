@@ -96,9 +96,6 @@ func newParser(file *token.File, src []byte) *parser {
 	})
 	for {
 		pos, tok, lit := s.Scan()
-		if tok == token.ILLEGAL {
-			continue // reported by the scanner
-		}
 		p.toks = append(p.toks, tokInfo{pos, tok, lit})
 		if tok == token.EOF {
 			break
@@ -168,10 +165,16 @@ func (p *parser) errorf(pos token.Pos, format string, args ...any) {
 }
 
 // errPos is where to report a problem with the current token: at the token,
-// or just after the previous one at the end of the text.
+// or just after the previous one at the end of the text or of a line.
 func (p *parser) errPos() token.Pos {
-	if p.tok == token.EOF && p.i > 0 {
-		return p.prevEnd()
+	if p.i == 0 {
+		return p.pos
+	}
+	// When what was found is on a later line, the gap is right after the
+	// previous token: point there.
+	end := p.prevEnd()
+	if p.tok == token.EOF || strings.IndexByte(string(p.src[p.file.Offset(end):p.file.Offset(p.pos)]), '\n') >= 0 {
+		return end
 	}
 	return p.pos
 }
@@ -201,7 +204,16 @@ func (p *parser) prevText() string {
 	if p.i == 0 {
 		return ""
 	}
-	return p.toks[p.i-1].lit
+	// Join words written together: project-away, !in.
+	j := p.i - 1
+	for j >= 2 && p.toks[j-1].tok == token.SUB && p.toks[j-2].tok == token.IDENT &&
+		p.toks[j-2].end() == p.toks[j-1].pos && p.toks[j-1].end() == p.toks[j].pos && p.toks[j].tok == token.IDENT {
+		j -= 2
+	}
+	if j >= 1 && p.toks[j-1].tok == token.BANG && p.toks[j-1].end() == p.toks[j].pos {
+		j--
+	}
+	return string(p.src[p.file.Offset(p.toks[j].pos):p.file.Offset(p.toks[p.i-1].end())])
 }
 
 func (p *parser) errorExpected(what string) {
@@ -316,9 +328,7 @@ func (p *parser) parseStmt() ast.Stmt {
 		nt := p.peek(1)
 		switch p.lit {
 		case "let":
-			if nt.tok == token.IDENT || nt.tok == token.LBRACK {
-				return p.parseLet()
-			}
+			return p.parseLet()
 		case "set":
 			if nt.tok == token.IDENT {
 				return p.parseSet()

@@ -381,7 +381,7 @@ func (s *Scanner) scanNumber(pos token.Pos) (token.Pos, token.Token, string) {
 			if tok == token.LONG {
 				return pos, token.IDENT, string(s.src[start:s.off])
 			}
-			s.error(us, fmt.Sprintf("unknown timespan unit %q after number (want d, h, m, s, ms, microsecond or tick)", unit))
+			s.error(start, fmt.Sprintf("unknown timespan unit %q after number (want d, h, m, s, ms, microsecond or tick)", unit))
 			return pos, token.ILLEGAL, string(s.src[start:s.off])
 		}
 		return pos, token.TIMESPAN, string(s.src[start:s.off])
