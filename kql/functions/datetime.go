@@ -397,9 +397,12 @@ func datePart(part string, d int64) int64 {
 // not divide a day.
 func binAt(v, size, fixed types.Value) (types.Value, error) {
 	t := v.Type
-	if t == types.Dynamic {
-		v = FromDyn(v.D)
-		t = v.Type
+	if t == types.Dynamic { // bin binds a dynamic value as real (see bin's Result)
+		f, ok := ToReal(v)
+		if !ok {
+			return types.NullOf(types.Real), nil
+		}
+		v, t = types.NewReal(f), types.Real
 	}
 	if v.IsNull() || size.IsNull() || (fixed.Valid && fixed.IsNull()) {
 		if t == types.Null || t == types.Dynamic {

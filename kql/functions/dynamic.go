@@ -324,7 +324,7 @@ func init() {
 				}
 			}
 			end := n
-			if length >= 0 && start+length < n {
+			if length >= 0 && length < n-start {
 				end = start + length
 			}
 			if occ == 0 {

@@ -48,7 +48,7 @@ func runeSlice(s string, start, length int64) string {
 		return ""
 	}
 	end := n
-	if length >= 0 && start+length < n {
+	if length >= 0 && length < n-start { // no start+length: it may overflow
 		end = start + length
 	}
 	if isASCII(s) {
@@ -354,7 +354,8 @@ func init() {
 				s = strconv.FormatUint(uint64(i), 16)
 			}
 			if len(a) == 2 {
-				if n, ok := ToLong(a[1]); ok && int64(len(s)) < n {
+				// a 64-bit value never needs more than 16 digits; cap the padding well above that
+				if n, ok := ToLong(a[1]); ok && int64(len(s)) < n && n <= 64 {
 					s = strings.Repeat("0", int(n)-len(s)) + s
 				}
 			}
@@ -552,7 +553,7 @@ func evalIndexOf(_ *Env, a []types.Value) (types.Value, error) {
 	// the examined range is start..start+length inclusive (Kusto's examples:
 	// indexof("abcdefg","cde",1,2) is -1, indexof("abcdefg","cde",1,4) is 2)
 	end := n
-	if length >= 0 && start+length+1 < n {
+	if length >= 0 && length < n-start-1 {
 		end = start + length + 1
 	}
 	if occ == 0 {
