@@ -12,6 +12,7 @@ import (
 type builder struct {
 	col  *table.Column
 	pool strPool
+	dyn  dynCache
 	guid [36]byte
 }
 
@@ -143,11 +144,7 @@ func (b *builder) appendText(f []byte) bool {
 			b.col.Dyns = append(b.col.Dyns, nil)
 			return true
 		}
-		v, err := parseDynamic(t)
-		if err != nil {
-			v = string(f) // not JSON: a dynamic string, as Kusto ingests it
-		}
-		b.col.Dyns = append(b.col.Dyns, v)
+		b.col.Dyns = append(b.col.Dyns, b.dyn.get(t, true))
 		return true
 	}
 	if len(trimSpace(f)) == 0 {
@@ -229,10 +226,8 @@ func (b *builder) appendCell(c cell) bool {
 				return true
 			}
 			if s[0] == '{' || s[0] == '[' {
-				if v, err := parseDynamic(s); err == nil {
-					b.col.Dyns = append(b.col.Dyns, v)
-					return true
-				}
+				b.col.Dyns = append(b.col.Dyns, b.dyn.get(s, true))
+				return true
 			}
 			b.col.Dyns = append(b.col.Dyns, string(c.b))
 			return true
@@ -319,7 +314,7 @@ func (b *builder) appendCell(c cell) bool {
 	case cJSON:
 		switch t {
 		case types.Dynamic:
-			if v, err := parseDynamic(c.b); err == nil {
+			if v := b.dyn.get(c.b, false); v != nil || string(trimSpace(c.b)) == "null" {
 				b.col.Dyns = append(b.col.Dyns, v)
 				return true
 			}

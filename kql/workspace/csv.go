@@ -234,16 +234,25 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 	}
 	bodyStart, bodyLine := hs.pos, hs.line
 
-	// Infer types from the first records.
+	// Infer types from the first records, and size column buffers from
+	// their average length.
 	avgRecord := 64
-	if anyTrue(plan.inferred) {
+	{
+		limit := 100
+		infer := anyTrue(plan.inferred)
+		if infer {
+			limit = sampleRows
+		}
 		ss := &csvScanner{data: body, pos: bodyStart, line: bodyLine}
 		seen := make([]types.Type, len(plan.cols))
 		n := 0
-		for ; n < sampleRows; n++ {
+		for ; n < limit; n++ {
 			fields, _, ok := ss.next()
 			if !ok {
 				break
+			}
+			if !infer {
+				continue
 			}
 			for j, f := range fields {
 				if j < len(plan.fieldCol) {
@@ -259,7 +268,7 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 			}
 		}
 		if n > 0 {
-			avgRecord = (ss.pos - bodyStart) / n
+			avgRecord = max((ss.pos-bodyStart)/n, 1)
 		}
 	}
 
@@ -418,7 +427,7 @@ func parseCSVChunk(body []byte, ch *csvChunk, p *csvPlan, avgRecord int) {
 	ch.builders = make([]*builder, len(p.cols))
 	ch.failed = make([]bool, len(p.cols))
 	ch.issues, ch.rows, ch.endInQuote = nil, 0, false
-	capacity := (ch.end-ch.start)/max(avgRecord, 1) + 16
+	capacity := (ch.end-ch.start)/avgRecord*9/8 + 16
 	for c, col := range p.cols {
 		if p.inFile[c] {
 			ch.builders[c] = newBuilder(col.Name, col.Type, capacity)

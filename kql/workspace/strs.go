@@ -59,3 +59,46 @@ func (p *strPool) alloc(b []byte) string {
 	p.arena = append(p.arena, b...)
 	return unsafe.String(&p.arena[start], len(b))
 }
+
+// dynCache shares parsed dynamic values between cells with the same JSON
+// text: hunting data repeats the same DeviceDetail and LocationDetails
+// objects, and parsing a bag costs a map and a string per key. Tables are
+// read-only once loaded, so sharing a value between rows is safe. Like
+// strPool it stops caching when values turn out to be mostly distinct.
+type dynCache struct {
+	m       map[string]any
+	lookups int
+	hits    int
+	off     bool
+}
+
+// get parses text as JSON. Text that is not JSON becomes a dynamic string
+// when asString is set (as Kusto ingests it), else nil.
+func (d *dynCache) get(text []byte, asString bool) any {
+	if !d.off {
+		if d.m == nil {
+			d.m = make(map[string]any, 16)
+		}
+		d.lookups++
+		if v, ok := d.m[string(text)]; ok {
+			d.hits++
+			return v
+		}
+	}
+	v, err := parseDynamic(text)
+	if err != nil {
+		if !asString {
+			return nil
+		}
+		v = string(text)
+	}
+	if !d.off {
+		if len(d.m) < internMaxSize/4 {
+			d.m[string(text)] = v
+		}
+		if d.lookups == internProbe/4 && d.hits*4 < d.lookups {
+			d.off, d.m = true, nil
+		}
+	}
+	return v
+}
