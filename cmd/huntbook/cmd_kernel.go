@@ -24,6 +24,7 @@ import (
 
 	"github.com/huntbook/huntbook/kernel"
 	"github.com/huntbook/huntbook/kernel/interp"
+	"github.com/huntbook/huntbook/providers/local"
 )
 
 func init() {
@@ -31,9 +32,15 @@ func init() {
 	register(&command{name: "install", summary: "install the KQL kernelspec so Jupyter can find it", run: runInstall})
 }
 
-// newEngine is the KQL engine the kernel runs queries with. Until the
-// executor is wired in it is nil, and query cells say so.
-var newEngine = func() interp.Engine { return nil }
+// newEngine is the KQL engine the kernel runs queries with: the embedded
+// engine on the built-in sample tenant until a %connect says otherwise.
+var newEngine = func() interp.Engine {
+	p, err := local.New(local.Kind, nil, local.Options{})
+	if err != nil {
+		return nil
+	}
+	return interp.NewProviderEngine(p)
+}
 
 func runKernel(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("huntbook kernel", flag.ContinueOnError)

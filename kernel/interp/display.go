@@ -63,8 +63,14 @@ func footer(r Result, maxRows int) string {
 		}
 		s += ")"
 	}
+	if r.Truncated {
+		s += "; the query result was truncated at the row limit (set truncationmaxrecords or notruncation)"
+	}
 	if r.Chart != nil {
 		s += fmt.Sprintf("; render %s: no chart renderer connected, showing the table", r.Chart.Kind)
+	}
+	for _, w := range r.Warnings {
+		s += "\nwarning: " + w
 	}
 	return s
 }

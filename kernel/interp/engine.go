@@ -33,6 +33,11 @@ type Result struct {
 	// Chart is set when the query ended in | render.
 	Chart   *ChartRequest
 	Elapsed time.Duration
+	// Warnings are the provider's notices (partial results, rows that did
+	// not load); they are shown under the table.
+	Warnings []string
+	// Truncated is set when the provider cut the result at its row limit.
+	Truncated bool
 }
 
 // ChartRequest is a render operator's chart kind and properties.

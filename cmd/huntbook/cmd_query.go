@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/huntbook/huntbook/kernel/interp"
+	"github.com/huntbook/huntbook/kql/workspace"
+	"github.com/huntbook/huntbook/providers"
+	"github.com/huntbook/huntbook/providers/local"
+)
+
+func init() {
+	register(&command{name: "query", summary: "run KQL and print the results", run: runQuery})
+}
+
+// queryProvider opens the provider a query command asked for. It is a
+// variable so that remote providers (Sentinel, Kusto) plug in where they are
+// configured.
+var queryProvider = func(name string, workspaces []string, overrides map[string]string) (providers.Provider, error) {
+	if name != "" && name != local.Kind {
+		return nil, fmt.Errorf("unknown provider %q", name)
+	}
+	return local.New(local.Kind, workspaces, local.Options{})
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+func runQuery(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("query", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var workspaces multiFlag
+	fs.Var(&workspaces, "workspace", "workspace folder (repeatable); default: the built-in sample tenant")
+	format := fs.String("format", "table", "output format: table, csv or json (JSON lines)")
+	stats := fs.Bool("stats", false, "print rows scanned, memory and time per statement on stderr")
+	provider := fs.String("provider", "", "provider name (default: local)")
+	endpoint := fs.String("endpoint", "", "override the provider's endpoint URL")
+	auth := fs.String("auth", "", "authentication method for a remote provider")
+	tokenEnv := fs.String("token-env", "", "environment variable holding a bearer token")
+	timeout := fs.Duration("timeout", 0, "query timeout (e.g. 2m); 0 means none")
+	maxRows := fs.Int("max-rows", 1<<30, "rows to print per result in table format")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: huntbook query [flags] QUERY|-\n\nRuns KQL (a script of ';'-separated statements prints each result in turn).\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	query := fs.Arg(0)
+	if query == "-" {
+		b, err := io.ReadAll(os.Stdin)
+		if err != nil {
+			fmt.Fprintln(stderr, "huntbook query: reading stdin:", err)
+			return 1
+		}
+		query = string(b)
+	}
+	switch *format {
+	case "table", "csv", "json":
+	default:
+		fmt.Fprintf(stderr, "huntbook query: unknown --format %q (want table, csv or json)\n", *format)
+		return 2
+	}
+	overrides := map[string]string{}
+	for k, v := range map[string]string{"endpoint": *endpoint, "auth": *auth, "token_env": *tokenEnv} {
+		if v != "" {
+			overrides[k] = v
+		}
+	}
+	p, err := queryProvider(*provider, workspaces, overrides)
+	if err != nil {
+		fmt.Fprintln(stderr, "huntbook query:", err)
+		return 1
+	}
+	defer p.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	results, err := p.NewSession().Run(ctx, query, providers.QueryOptions{Timeout: *timeout})
+	if err != nil {
+		printQueryError(stderr, query, err)
+		return 1
+	}
+	for i, r := range results {
+		for _, w := range r.Warnings {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
+		if r.Truncated {
+			fmt.Fprintf(stderr, "warning: result %d was truncated at %d rows (set truncationmaxrecords or notruncation to change)\n", i+1, r.Table.Rows())
+		}
+		if i > 0 && *format == "table" {
+			fmt.Fprintln(stdout)
+		}
+		switch *format {
+		case "table":
+			io.WriteString(stdout, interp.TableText(interp.Result{Table: r.Table, Elapsed: r.Stats.Elapsed}, *maxRows))
+		case "csv":
+			err = workspace.WriteCSV(stdout, r.Table)
+		case "json":
+			err = workspace.WriteJSONL(stdout, r.Table)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "huntbook query:", err)
+			return 1
+		}
+		if *stats {
+			s := r.Stats
+			fmt.Fprintf(stderr, "statement %d: %d rows out, %d rows scanned, %.1f MB read, peak %.1f MB, %s\n",
+				i+1, r.Table.Rows(), s.RowsScanned, float64(s.BytesRead)/1e6, float64(s.PeakMemory)/1e6, s.Elapsed.Round(time.Microsecond))
+		}
+	}
+	if *stats {
+		fmt.Fprintf(stderr, "total: %d results in %s\n", len(results), time.Since(start).Round(time.Millisecond))
+	}
+	return 0
+}
+
+// printQueryError prints each error with the query line and a caret under
+// the column, as the kernel does.
+func printQueryError(w io.Writer, query string, err error) {
+	lines := strings.Split(query, "\n")
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	for _, e := range errs {
+		var qe *providers.QueryError
+		if errors.As(e, &qe) && qe.Line > 0 && qe.Line <= len(lines) {
+			fmt.Fprintf(w, "error: line %d, column %d: %s\n", qe.Line, qe.Column, qe.Msg)
+			line := lines[qe.Line-1]
+			fmt.Fprintf(w, "  %s\n  %s^\n", line, caretPad(line, qe.Column))
+			continue
+		}
+		fmt.Fprintln(w, "error:", e)
+	}
+}
+
+// caretPad is the white space that puts a caret under byte column col,
+// keeping tabs so the caret lines up in a terminal.
+func caretPad(line string, col int) string {
+	var b strings.Builder
+	for i := 0; i < col-1 && i < len(line); i++ {
+		if line[i] == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
