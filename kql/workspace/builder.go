@@ -11,13 +11,24 @@ import (
 // builder appends converted values to one column of one chunk.
 type builder struct {
 	col  *table.Column
-	pool strPool
-	dyn  dynCache
+	pool *strPool
+	dyn  *dynCache
 	guid [36]byte
 }
 
 func newBuilder(name string, t types.Type, capacity int) *builder {
-	return &builder{col: table.NewColumn(name, t, capacity)}
+	return &builder{col: table.NewColumn(name, t, capacity), pool: &strPool{}, dyn: &dynCache{}}
+}
+
+// caches are one column's string pool and dynamic cache, kept by a worker
+// across the chunks it parses so each chunk does not rebuild them.
+type caches struct {
+	pool strPool
+	dyn  dynCache
+}
+
+func newBuilderWith(name string, t types.Type, capacity int, c *caches) *builder {
+	return &builder{col: table.NewColumn(name, t, capacity), pool: &c.pool, dyn: &c.dyn}
 }
 
 func (b *builder) typ() types.Type { return b.col.Type }

@@ -273,8 +273,12 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 	}
 
 	chunks := splitCSV(body, bodyStart, bodyLine, o.nworkers())
-	err = parallel(ctx, len(chunks), o.nworkers(), func(i int) {
-		parseCSVChunk(body, chunks[i], plan, avgRecord)
+	perWorker := make([][]caches, o.nworkers())
+	for w := range perWorker {
+		perWorker[w] = make([]caches, len(plan.cols))
+	}
+	err = parallelW(ctx, len(chunks), o.nworkers(), func(w, i int) {
+		parseCSVChunk(body, chunks[i], plan, avgRecord, perWorker[w])
 	})
 	if err != nil {
 		return nil, nil, err
@@ -284,7 +288,7 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 			// A bare quote inside an unquoted field fooled the splitter:
 			// parse the whole body as one chunk instead.
 			one := &csvChunk{start: bodyStart, end: len(body), line: bodyLine}
-			parseCSVChunk(body, one, plan, avgRecord)
+			parseCSVChunk(body, one, plan, avgRecord, perWorker[0])
 			chunks = []*csvChunk{one}
 			break
 		}
@@ -423,14 +427,14 @@ func splitCSV(body []byte, start, line, workers int) []*csvChunk {
 	return append(chunks, &csvChunk{start: pos, end: len(body), line: line})
 }
 
-func parseCSVChunk(body []byte, ch *csvChunk, p *csvPlan, avgRecord int) {
+func parseCSVChunk(body []byte, ch *csvChunk, p *csvPlan, avgRecord int, cs []caches) {
 	ch.builders = make([]*builder, len(p.cols))
 	ch.failed = make([]bool, len(p.cols))
 	ch.issues, ch.rows, ch.endInQuote = nil, 0, false
 	capacity := (ch.end-ch.start)/avgRecord*9/8 + 16
 	for c, col := range p.cols {
 		if p.inFile[c] {
-			ch.builders[c] = newBuilder(col.Name, col.Type, capacity)
+			ch.builders[c] = newBuilderWith(col.Name, col.Type, capacity, &cs[c])
 		}
 	}
 	s := &csvScanner{data: body[:ch.end], pos: ch.start, line: ch.line}

@@ -14,6 +14,12 @@ func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
 // parallel runs f(0..n-1) on up to workers goroutines, stopping early
 // when ctx is done.
 func parallel(ctx context.Context, n, workers int, f func(i int)) error {
+	return parallelW(ctx, n, workers, func(_, i int) { f(i) })
+}
+
+// parallelW is parallel that also tells f which worker (0..workers-1) runs
+// it, for per-worker state.
+func parallelW(ctx context.Context, n, workers int, f func(w, i int)) error {
 	if workers > n {
 		workers = n
 	}
@@ -22,7 +28,7 @@ func parallel(ctx context.Context, n, workers int, f func(i int)) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			f(i)
+			f(0, i)
 		}
 		return nil
 	}
@@ -30,16 +36,16 @@ func parallel(ctx context.Context, n, workers int, f func(i int)) error {
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
-		go func() {
+		go func(w int) {
 			defer wg.Done()
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= n {
 					return
 				}
-				f(i)
+				f(w, i)
 			}
-		}()
+		}(w)
 	}
 	wg.Wait()
 	return ctx.Err()
