@@ -217,7 +217,7 @@ type extremeState struct {
 }
 
 func (s *extremeState) update(args []*table.Column, gids []int32, lo int) {
-	for len(s.best) < maxGid(gids) {
+	for n := maxGid(gids); len(s.best) < n; {
 		s.best = append(s.best, types.Value{})
 	}
 	x := args[0]
@@ -299,7 +299,7 @@ type dcountState struct {
 }
 
 func (s *dcountState) update(args []*table.Column, gids []int32, lo int) {
-	for len(s.sets) < maxGid(gids) {
+	for n := maxGid(gids); len(s.sets) < n; {
 		s.sets = append(s.sets, nil)
 	}
 	x := args[0]
@@ -457,7 +457,7 @@ type registryState struct {
 }
 
 func (s *registryState) update(args []*table.Column, gids []int32, lo int) {
-	for len(s.accs) < maxGid(gids) {
+	for n := maxGid(gids); len(s.accs) < n; {
 		s.accs = append(s.accs, nil)
 	}
 	for i, g := range gids {

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huntbook/huntbook/kql/ast"
 	"github.com/huntbook/huntbook/kql/parser"
 	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/token"
 	"github.com/huntbook/huntbook/kql/types"
 )
 
@@ -283,4 +285,8 @@ func printResults(res []*Result) string {
 		parts = append(parts, printTable(r.Table))
 	}
 	return strings.Join(parts, "\n---\n")
+}
+
+func parserParse(q string) (*ast.Script, *token.File, error) {
+	return parser.Parse("q.kql", []byte(q))
 }

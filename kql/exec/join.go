@@ -204,6 +204,20 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 	err = r.forChunks(len(lrows), false, func(ci, lo, hi int) error {
 		var p part
 		var matched []int
+		// check the context and the budget every so many produced pairs,
+		// so that a many-to-many key cannot run away between checks
+		const every = 1 << 14
+		nextCheck := every
+		check := func() error {
+			nextCheck = len(p.li) + len(matched) + every
+			mu.Lock()
+			over := (produced+int64(len(p.li)))*rowWidth > budget
+			mu.Unlock()
+			if over {
+				return r.errorf(pos, "join exceeds the memory budget of %d bytes; narrow the inputs or the keys", budget)
+			}
+			return r.ctx.Err()
+		}
 		for k := lo; k < hi; k++ {
 			i := lrows[k]
 			var ms []int
@@ -222,9 +236,14 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 			case "rightanti", "rightsemi":
 				matched = append(matched, ms...)
 			default:
-				for _, j := range ms {
+				for n, j := range ms {
 					p.li = append(p.li, i)
 					p.ri = append(p.ri, j)
+					if n%every == every-1 {
+						if err := check(); err != nil {
+							return err
+						}
+					}
 				}
 				if len(ms) == 0 && (kind == "leftouter" || kind == "fullouter") {
 					p.li = append(p.li, i)
@@ -234,14 +253,8 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 					matched = append(matched, ms...)
 				}
 			}
-			if k%4096 == 0 {
-				mu.Lock()
-				over := (produced+int64(len(p.li)))*rowWidth > budget
-				mu.Unlock()
-				if over {
-					return r.errorf(pos, "join exceeds the memory budget of %d bytes; narrow the inputs or the keys", budget)
-				}
-				if err := r.ctx.Err(); err != nil {
+			if len(p.li)+len(matched) >= nextCheck || k%4096 == 0 {
+				if err := check(); err != nil {
 					return err
 				}
 			}

@@ -1,0 +1,249 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huntbook/huntbook/kql/ast"
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/token"
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// signinTable generates a SigninLogs-like table: n rows over a week, users
+// and IPs repeating heavily as real sign-in data does.
+func signinTable(n int, seed uint64) *table.Table {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	t := table.New("SigninLogs", types.Schema{
+		{Name: "TimeGenerated", Type: types.DateTime}, {Name: "UserPrincipalName", Type: types.String},
+		{Name: "IPAddress", Type: types.String}, {Name: "ResultType", Type: types.Long},
+		{Name: "AppDisplayName", Type: types.String}, {Name: "UserAgent", Type: types.String},
+	})
+	apps := []string{"Azure Portal", "Office 365 Exchange Online", "Microsoft Teams", "Azure CLI", "SharePoint Online"}
+	agents := []string{"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0", "python-requests/2.31", "Mozilla/5.0 (Macintosh) Safari/17", "curl/8.4.0"}
+	start := types.TimeToTicks(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
+	cols := t.Columns
+	for i := 0; i < n; i++ {
+		cols[0].Ints = append(cols[0].Ints, start+rng.Int64N(7*types.Day))
+		cols[1].Strs = append(cols[1].Strs, fmt.Sprintf("user%d@contoso.com", rng.IntN(2000)))
+		cols[2].Strs = append(cols[2].Strs, fmt.Sprintf("10.%d.%d.%d", rng.IntN(4), rng.IntN(50), rng.IntN(250)))
+		rt := int64(0)
+		if rng.IntN(10) == 0 {
+			rt = 50126
+		}
+		cols[3].Ints = append(cols[3].Ints, rt)
+		cols[4].Strs = append(cols[4].Strs, apps[rng.IntN(len(apps))])
+		cols[5].Strs = append(cols[5].Strs, agents[rng.IntN(len(agents))])
+	}
+	return t
+}
+
+func bigCatalog(n int) *testCatalog {
+	return &testCatalog{tables: map[string]*table.Table{"SigninLogs": signinTable(n, 1)}}
+}
+
+func TestCancellationStopsPromptly(t *testing.T) {
+	cat := bigCatalog(200_000)
+	// a cross join that would produce 200k x 200k rows: only cancellation stops it
+	q := `SigninLogs | extend k = 1 | join kind=inner (SigninLogs | extend k = 1) on k | count`
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := runQuery(ctx, cat, Options{Now: goldenNow, MemoryBudget: 1 << 62}, q)
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancelled := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("want context.Canceled, got %v", err)
+		}
+		if d := time.Since(cancelled); d > 100*time.Millisecond {
+			t.Errorf("query stopped %v after cancel, want within 100ms", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("query did not stop after cancel")
+	}
+}
+
+func TestCancelledBeforeStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := runQuery(ctx, newTestCatalog(), Options{}, "SigninLogs | count")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled, got %v", err)
+	}
+}
+
+func TestMemoryBudgetStopsRunawayJoin(t *testing.T) {
+	cat := bigCatalog(20_000)
+	q := `SigninLogs | extend k = 1 | join kind=inner (SigninLogs | extend k = 1) on k | count`
+	_, err := runQuery(context.Background(), cat, Options{MemoryBudget: 64 << 20}, q)
+	if err == nil || !strings.Contains(err.Error(), "memory budget") {
+		t.Fatalf("want a memory budget error, got %v", err)
+	}
+	var e *Error
+	if !errors.As(err, &e) || !e.Pos.IsValid() {
+		t.Fatalf("want a positioned *Error, got %#v", err)
+	}
+}
+
+func TestMemoryBudgetAllowsNormalJoin(t *testing.T) {
+	cat := bigCatalog(20_000)
+	q := `SigninLogs | summarize n = count() by UserPrincipalName | join kind=inner (SigninLogs | distinct UserPrincipalName, AppDisplayName) on UserPrincipalName | count`
+	res, err := runQuery(context.Background(), cat, Options{MemoryBudget: 64 << 20}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res[0].Table.Columns[0].Ints[0]; n == 0 {
+		t.Fatalf("join produced no rows")
+	}
+}
+
+// TestParallelMatchesSerial runs hunting-shaped queries over a table big
+// enough to be split into chunks, with 1 and 4 workers: results must agree.
+func TestParallelMatchesSerial(t *testing.T) {
+	cat := bigCatalog(80_000)
+	queries := []string{
+		`SigninLogs | where ResultType != 0 and AppDisplayName has "azure" | count`,
+		`SigninLogs | summarize n = count(), users = dcount(UserPrincipalName), last = max(TimeGenerated) by AppDisplayName | sort by AppDisplayName asc`,
+		`SigninLogs | summarize arg_max(TimeGenerated, IPAddress) by UserPrincipalName | sort by UserPrincipalName asc | take 50`,
+		`SigninLogs | summarize count() by bin(TimeGenerated, 1h), ResultType | sort by TimeGenerated asc, ResultType asc`,
+		`SigninLogs | where UserAgent contains "python" | summarize make_set(AppDisplayName) by IPAddress | sort by IPAddress asc | take 20`,
+		`SigninLogs | where ResultType == 50126 | summarize f = count() by UserPrincipalName | join kind=inner (SigninLogs | where ResultType == 0 | summarize s = count() by UserPrincipalName) on UserPrincipalName | sort by UserPrincipalName asc | take 30`,
+		`SigninLogs | extend h = hourofday(TimeGenerated) | where h between (0 .. 5) | summarize avg(todouble(h)), sum(ResultType) by AppDisplayName | sort by AppDisplayName asc`,
+	}
+	for _, q := range queries {
+		serial, err := runQuery(context.Background(), cat, Options{Parallelism: 1, Now: goldenNow}, q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		par, err := runQuery(context.Background(), cat, Options{Parallelism: 4, Now: goldenNow}, q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if a, b := printTable(serial[0].Table), printTable(par[0].Table); a != b {
+			t.Errorf("%s: parallel result differs from serial\nserial:\n%.400s\nparallel:\n%.400s", q, a, b)
+		}
+		if serial[0].Table.Rows() == 0 {
+			t.Errorf("%s: empty result; the comparison proves nothing", q)
+		}
+	}
+}
+
+func TestTruncationFlagsResult(t *testing.T) {
+	res, err := runQuery(context.Background(), nil, Options{MaxRows: 5}, "range x from 1 to 10 step 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res[0].Truncated || res[0].Table.Rows() != 5 {
+		t.Fatalf("want 5 rows truncated, got %d rows truncated=%v", res[0].Table.Rows(), res[0].Truncated)
+	}
+	res, err = runQuery(context.Background(), nil, Options{MaxRows: 50}, "range x from 1 to 10 step 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Truncated || res[0].Table.Rows() != 10 {
+		t.Fatalf("want 10 rows not truncated, got %d rows truncated=%v", res[0].Table.Rows(), res[0].Truncated)
+	}
+}
+
+func TestResultNameRenderAndStats(t *testing.T) {
+	res, err := runQuery(context.Background(), newTestCatalog(), Options{Now: goldenNow},
+		`SigninLogs | summarize count() by bin(TimeGenerated, 1h) | as Hourly | render timechart with (title="Sign-ins", ycolumns=count_)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res[0]
+	if r.Name != "Hourly" {
+		t.Errorf("Name = %q, want Hourly", r.Name)
+	}
+	if r.Render == nil || r.Render.Kind != "timechart" || r.Render.Props["title"] != "Sign-ins" {
+		t.Errorf("Render = %+v, want timechart titled Sign-ins", r.Render)
+	}
+	if r.Stats.RowsScanned != 4 {
+		t.Errorf("RowsScanned = %d, want 4", r.Stats.RowsScanned)
+	}
+}
+
+func TestSessionKeepsBindingsAcrossRuns(t *testing.T) {
+	s := NewSession(newTestCatalog(), Options{Now: goldenNow})
+	run := func(q string) []*Result {
+		t.Helper()
+		script, file, err := parseScript(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Run(context.Background(), script, file)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return res
+	}
+	run(`let minFailures = 2;`)
+	run(`SigninLogs | where ResultType != "0" | as Failures`)
+	res := run(`Failures | summarize n = count() by UserPrincipalName | where n >= minFailures`)
+	if got := printTable(res[0].Table); got != "UserPrincipalName:string | n:long\nbob@contoso.com | 2" {
+		t.Fatalf("got:\n%s", got)
+	}
+	if b := s.Bindings(); len(b) != 2 || b[0] != "Failures" || b[1] != "minFailures" {
+		t.Fatalf("Bindings() = %v", b)
+	}
+}
+
+// TestHandBuiltAST runs an AST built without the parser, as other
+// packages may do: top-nested with two levels.
+func TestHandBuiltTopNested(t *testing.T) {
+	id := func(n string) *ast.Ident { return &ast.Ident{Name: n} }
+	lit := func(v types.Value) *ast.Lit { return &ast.Lit{Value: v} }
+	call := func(f string, args ...ast.Expr) *ast.CallExpr { return &ast.CallExpr{Fun: id(f), Args: args} }
+	dt := &ast.DataTableOp{
+		Columns: []*ast.TypedExpr{
+			{Name: id("State"), Type: &ast.TypeExpr{Type: types.String}},
+			{Name: id("Source"), Type: &ast.TypeExpr{Type: types.String}},
+			{Name: id("Damage"), Type: &ast.TypeExpr{Type: types.Long}},
+		},
+	}
+	for _, row := range [][3]any{{"TX", "a", 10}, {"TX", "b", 5}, {"TX", "a", 1}, {"CA", "c", 7}, {"NY", "d", 1}} {
+		dt.Values = append(dt.Values, lit(types.NewString(row[0].(string))), lit(types.NewString(row[1].(string))), lit(types.NewLong(int64(row[2].(int)))))
+	}
+	tn := &ast.TopNestedOp{Clauses: []*ast.TopNestedClause{
+		{N: lit(types.NewLong(2)), Of: id("State"), By: &ast.OrderExpr{X: call("sum", id("Damage"))}},
+		{N: lit(types.NewLong(1)), Of: id("Source"), By: &ast.OrderExpr{X: call("sum", id("Damage"))}},
+	}}
+	script := &ast.Script{Stmts: []ast.Stmt{&ast.ExprStmt{X: &ast.Pipe{Source: &ast.OpExpr{Op: dt}, Ops: []ast.Operator{tn}}}}}
+	res, err := NewSession(nil, Options{}).Run(context.Background(), script, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "State:string | aggregated_State:long | Source:string | aggregated_Source:long\nTX | 16 | a | 11\nCA | 7 | c | 7"
+	if got := printTable(res[0].Table); got != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestErrorsCarryPositions(t *testing.T) {
+	cases := []struct{ q, want string }{
+		{"print x = y", "1:11: unknown column or variable 'y'"},
+		{"datatable(a:long)[1]\n| extend b = a + \"s\"", "2:16: operator + cannot be applied to long and string"},
+		{"datatable(a:long)[1]\n| take b", "2:8: unknown column or variable 'b'"},
+		{"datatable(a:long)[1]\n| evaluate autocluster()", "not supported yet: evaluate plugin autocluster"},
+	}
+	for _, c := range cases {
+		_, err := runQuery(context.Background(), nil, Options{}, c.q)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want it to contain %q", c.q, err, c.want)
+		}
+	}
+}
+
+func parseScript(q string) (*ast.Script, *token.File, error) {
+	return parserParse(q)
+}
