@@ -195,9 +195,13 @@ func readJSONL(ctx context.Context, data []byte, src, name string, schema types.
 		chunks = []*jsonChunk{ch}
 	} else {
 		chunks = splitLines(body, o.nworkers())
-		err := parallel(ctx, len(chunks), o.nworkers(), func(i int) {
+		perWorker := make([][]caches, o.nworkers())
+		for w := range perWorker {
+			perWorker[w] = make([]caches, len(schema))
+		}
+		err := parallelW(ctx, len(chunks), o.nworkers(), func(w, i int) {
 			ch := chunks[i]
-			ch.init(schema)
+			ch.init(schema, perWorker[w])
 			line := ch.line
 			for pos := ch.start; pos < ch.end; line++ {
 				e := bytes.IndexByte(body[pos:ch.end], '\n')
@@ -309,18 +313,23 @@ func splitLines(body []byte, workers int) []*jsonChunk {
 	return append(chunks, &jsonChunk{start: pos, end: len(body), line: line})
 }
 
-func (ch *jsonChunk) init(schema types.Schema) {
+// init makes the declared columns, with per-worker caches when given.
+func (ch *jsonChunk) init(schema types.Schema, cs []caches) {
 	ch.index = make(map[string]int, len(schema)+8)
-	for _, c := range schema {
+	for i, c := range schema {
 		ch.index[c.Name] = len(ch.cols)
-		ch.cols = append(ch.cols, &jsonCol{name: c.Name, declared: true, b: newBuilder(c.Name, c.Type, 1024)})
+		b := newBuilder(c.Name, c.Type, 1024)
+		if cs != nil {
+			b = newBuilderWith(c.Name, c.Type, 1024, &cs[i])
+		}
+		ch.cols = append(ch.cols, &jsonCol{name: c.Name, declared: true, b: b})
 	}
 }
 
 // parseJSONArray reads a file holding one JSON array of objects.
 func parseJSONArray(body []byte, i int, src string, schema types.Schema) (*jsonChunk, error) {
 	ch := &jsonChunk{}
-	ch.init(schema)
+	ch.init(schema, nil)
 	line := 1 + bytes.Count(body[:i], []byte{'\n'})
 	lineAt := i
 	i = skipWS(body, i+1)

@@ -2,6 +2,8 @@ package workspace
 
 import (
 	"math/rand"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -216,5 +218,27 @@ func TestStrPoolInterns(t *testing.T) {
 	}
 	if got := q.get([]byte("xyz")); got != "xyz" {
 		t.Fatalf("arena string = %q", got)
+	}
+}
+
+func TestDynamicValuesShared(t *testing.T) {
+	in := "D\n\"{\"\"os\"\":\"\"Windows\"\"}\"\n\"{\"\"os\"\":\"\"Windows\"\"}\"\n\"{\"\"os\"\":\"\"Linux\"\"}\"\nnot json\n"
+	tb, _, err := ReadCSV(strings.NewReader(in), "T", types.Schema{{Name: "D", Type: types.Dynamic}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := tb.Column("D").Dyns
+	if d[0].(*types.Bag) != d[1].(*types.Bag) || types.DynamicJSON(d[2]) != `{"os":"Linux"}` || d[3] != "not json" {
+		t.Fatalf("dyns = %v", d)
+	}
+	// Mostly distinct texts stop being cached, and still parse.
+	var c dynCache
+	for i := 0; i < internProbe; i++ {
+		if v := c.get([]byte(strconv.Itoa(i)), true); v != int64(i) {
+			t.Fatalf("get(%d) = %v", i, v)
+		}
+	}
+	if !c.off {
+		t.Fatal("cache stayed on for distinct values")
 	}
 }
