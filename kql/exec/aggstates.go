@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"hash/maphash"
+
 	"github.com/huntbook/huntbook/kql/functions"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
@@ -290,13 +292,16 @@ func (s *extremeState) results(n int) []*table.Column {
 	return []*table.Column{c}
 }
 
-// dcountState is dcount/dcountif, counted exactly (Kusto estimates with
-// HyperLogLog; exact counts are within its error bound).
+// dcountState is dcount/dcountif. Values are counted exactly by their
+// 64-bit hash (Kusto estimates with HyperLogLog; a hash collision is far
+// rarer than its estimation error).
 type dcountState struct {
 	pred bool
-	sets []map[string]struct{}
+	sets []map[uint64]struct{}
 	buf  []byte
 }
+
+var dcountSeed = maphash.MakeSeed()
 
 func (s *dcountState) update(args []*table.Column, gids []int32, lo int) {
 	for n := maxGid(gids); len(s.sets) < n; {
@@ -309,16 +314,17 @@ func (s *dcountState) update(args []*table.Column, gids []int32, lo int) {
 			continue
 		}
 		if s.sets[g] == nil {
-			s.sets[g] = map[string]struct{}{}
+			s.sets[g] = map[uint64]struct{}{}
 		}
-		if x.Type == types.String {
-			if _, ok := s.sets[g][x.Strs[i]]; !ok {
-				s.sets[g][x.Strs[i]] = struct{}{}
-			}
-			continue
+		var h uint64
+		switch table.Storage(x.Type) {
+		case table.StoreStrs:
+			h = maphash.String(dcountSeed, x.Strs[i])
+		default:
+			s.buf = encodeKey(s.buf[:0], one, i)
+			h = maphash.Bytes(dcountSeed, s.buf)
 		}
-		s.buf = encodeKey(s.buf[:0], one, i)
-		s.sets[g][string(s.buf)] = struct{}{}
+		s.sets[g][h] = struct{}{}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -586,19 +587,76 @@ func (r *runner) sortOp(by []*ast.OrderExpr, in *table.Table, limit int) (*table
 		keys[i].col = cols[i]
 	}
 	n := in.Rows()
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
+	// ties break on the row number, which makes the sort stable
+	cmp := func(a, b int) int {
+		if c := compareRows(keys, a, b); c != 0 {
+			return c
+		}
+		return cmpInt(int64(a), int64(b))
 	}
-	less := func(a, b int) bool { return compareRows(keys, idx[a], idx[b]) < 0 }
-	sort.SliceStable(idx, less)
+	var idx []int
+	if limit >= 0 && limit < n/4 {
+		idx = topK(n, limit, cmp)
+	} else {
+		idx = make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, cmp)
+		if limit >= 0 && limit < n {
+			idx = idx[:limit]
+		}
+	}
 	if err := r.ctx.Err(); err != nil {
 		return nil, err
 	}
-	if limit >= 0 && limit < n {
-		idx = idx[:limit]
-	}
 	return r.gatherPar(in, idx)
+}
+
+// topK returns the k smallest rows under cmp, in order, keeping a bounded
+// max-heap instead of sorting everything.
+func topK(n, k int, cmp func(a, b int) int) []int {
+	if k == 0 {
+		return nil
+	}
+	h := make([]int, 0, k)
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(h) {
+				return
+			}
+			m := l
+			if r := l + 1; r < len(h) && cmp(h[r], h[l]) > 0 {
+				m = r
+			}
+			if cmp(h[m], h[i]) <= 0 {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	for i := 0; i < n; i++ {
+		if len(h) < k {
+			h = append(h, i)
+			for j := len(h) - 1; j > 0; {
+				p := (j - 1) / 2
+				if cmp(h[j], h[p]) <= 0 {
+					break
+				}
+				h[j], h[p] = h[p], h[j]
+				j = p
+			}
+			continue
+		}
+		if cmp(i, h[0]) < 0 {
+			h[0] = i
+			down(0)
+		}
+	}
+	slices.SortFunc(h, cmp)
+	return h
 }
 
 type sortKey struct {
