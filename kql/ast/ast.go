@@ -92,13 +92,14 @@ type AliasStmt struct {
 	Value Expr
 }
 
-// PatternStmt declares a query pattern: declare pattern Name [= (params) [: type] { ... }].
+// PatternStmt declares a query pattern: declare pattern Name [= (params) [[path params]] [: type] { ... }].
 type PatternStmt struct {
-	Declare token.Pos
-	Name    *Ident
-	Params  []*Param
-	Body    []*PatternCase // nil when only declared
-	Rbrace  token.Pos
+	Declare    token.Pos
+	Name       *Ident
+	Params     []*Param
+	PathParams []*Param
+	Body       []*PatternCase // nil when only declared
+	Rbrace     token.Pos
 }
 
 // PatternCase is one ('arg', ...).path = { expr } case of a pattern.

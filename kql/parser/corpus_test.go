@@ -160,3 +160,22 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestExtraQueries parses the hand-written queries in testdata/extra, one per
+// documented construct beyond what the corpus uses.
+func TestExtraQueries(t *testing.T) {
+	files, err := filepath.Glob("testdata/extra/*.kql")
+	if err != nil || len(files) < 30 {
+		t.Fatalf("testdata/extra: %d files, %v", len(files), err)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := Parse(f, src); err != nil {
+			t.Errorf("%v", err)
+		}
+	}
+	t.Logf("parsed %d extra queries", len(files))
+}

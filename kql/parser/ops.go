@@ -786,6 +786,12 @@ func (p *parser) parseTopNested(pos token.Pos) ast.Operator {
 			break
 		}
 		p.next()
+		// Each further level repeats the keyword: , top-nested 2 of b by ...
+		if p.peekOpName() != "top-nested" {
+			p.errorExpected("'top-nested'")
+			break
+		}
+		p.opName()
 	}
 	op.OpSpan = p.span(pos)
 	return op

@@ -504,6 +504,19 @@ func (p *parser) parsePattern() *ast.PatternStmt {
 	p.next()
 	lparen := p.expect(token.LPAREN)
 	s.Params = p.parseParamList(lparen)
+	if p.tok == token.LBRACK {
+		// [path:string] declares the pattern's path parameter.
+		lbrack := p.pos
+		p.next()
+		for p.tok != token.RBRACK && p.tok != token.EOF {
+			s.PathParams = append(s.PathParams, p.parseParam())
+			if p.tok != token.COMMA {
+				break
+			}
+			p.next()
+		}
+		p.closing(token.RBRACK, lbrack)
+	}
 	if p.tok == token.COLON {
 		p.next()
 		p.parseType()

@@ -84,6 +84,7 @@ func TestOperators(t *testing.T) {
 		{"T | summarize hint.strategy=shuffle count() by x", "summarize"}, {"T | count", "count"},
 		{"T | take 1", "take"}, {"T | limit 1", "limit"}, {"T | top 1 by x", "top"},
 		{"T | top-nested 3 of a by count(), top-nested of b with others = 0 by sum(c) desc", "top-nested"},
+		{"T | top-nested 3 of a by count(), top-nested 2 of b by count()", "top-nested"},
 		{"T | top-hitters 5 of x by y", "top-hitters"}, {"T | sort by x", "sort"}, {"T | order by x", "order"},
 		{"T | distinct *", "distinct"}, {"T | join kind=inner (U) on x", "join"}, {"T | lookup U on x", "lookup"},
 		{"T | union U", "union"}, {"T | mv-expand x", "mv-expand"}, {"T | mvexpand x", "mv-expand"},
@@ -319,5 +320,20 @@ func TestDatetimeNow(t *testing.T) {
 	}
 	if x.Pos() != token.Pos(1) || x.End() != token.Pos(11) {
 		t.Errorf("datetime() spans %d..%d", x.Pos(), x.End())
+	}
+}
+
+func TestTopNestedLevels(t *testing.T) {
+	x, err := ParseExpr("T | top-nested 3 of a by count(), top-nested 2 of b with others = 0 by sum(c) desc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := x.(*ast.Pipe).Ops[0].(*ast.TopNestedOp)
+	if len(op.Clauses) != 2 {
+		t.Fatalf("got %d levels, want 2", len(op.Clauses))
+	}
+	c := op.Clauses[1]
+	if got := show(c.N) + " " + show(c.Of) + " " + show(c.Others) + " " + show(c.By); got != "2 b 0 (call sum c) desc" {
+		t.Errorf("second level = %s", got)
 	}
 }
