@@ -16,11 +16,33 @@ import (
 // names columns by the same rules.
 
 // firstArgNamed are scalar functions whose result is named after their
-// first argument.
+// first argument (Kusto's ResultNameKind.FirstArgument).
 var firstArgNamed = map[string]bool{
 	"tostring": true, "toint": true, "tolong": true, "toreal": true, "todouble": true, "tobool": true,
 	"toboolean": true, "todatetime": true, "totimespan": true, "totime": true, "todecimal": true,
-	"toguid": true, "todynamic": true, "toobject": true, "bin": true, "bin_at": true, "floor": true,
+	"toguid": true, "todynamic": true, "toobject": true, "tohex": true, "bin": true, "bin_at": true,
+	"bin_auto": true, "floor": true, "split": true, "parse_json": true, "parsejson": true, "parse_csv": true,
+	"parse_xml": true, "format_datetime": true, "format_timespan": true, "format_bytes": true,
+	"startofday": true, "round": true, "ceiling": true, "pow": true, "sqrt": true, "log": true, "log2": true,
+	"log10": true, "exp": true, "exp2": true, "exp10": true, "cos": true, "sin": true, "tan": true,
+	"acos": true, "asin": true, "atan": true, "atan2": true, "abs": true, "rand": true, "gamma": true,
+	"loggamma": true, "binary_and": true, "binary_or": true, "binary_xor": true, "binary_not": true,
+	"binary_shift_left": true, "binary_shift_right": true, "bitset_count_ones": true, "series_fir": true,
+	"series_iir": true, "series_outliers": true, "series_fill_backward": true, "series_fill_forward": true,
+	"series_fill_const": true, "series_fill_linear": true, "take_anyif": true,
+}
+
+// scalarPrefix are scalar functions named prefix_FirstArgument (strlen_X,
+// type_X for gettype ...).
+var scalarPrefix = map[string]string{
+	"strlen": "strlen", "string_size": "string_size", "dcount_hll": "dcount_hll",
+	"percentile_tdigest": "percentile_tdigest", "gettype": "type", "treepath": "tree", "repeat": "repeat",
+}
+
+// fixedNamed are functions whose result has a fixed name.
+var fixedNamed = map[string]string{
+	"hll_merge": "hll_merged_result", "tdigest_merge": "tdigests_merge_result",
+	"merge_tdigests": "tdigests_merge_result", "ingestion_time": "$IngestionTime",
 }
 
 // aggPrefix is the name prefix of each aggregate (prefix_FirstArgument).
@@ -33,7 +55,7 @@ var aggPrefix = map[string]string{
 	"stdevif": "stdevif", "stdevp": "stdevp", "variance": "variance", "varianceif": "varianceif",
 	"variancep": "variancep", "count_distinct": "count_distinct", "count_distinctif": "count_distinctif",
 	"hll": "hll", "hll_if": "hll_if", "hll_merge": "hll_merge", "tdigest": "tdigest", "tdigest_merge": "tdigest_merge",
-	"any": "any", "anyif": "anyif", "take_any": "any", "take_anyif": "any", "binary_all_and": "binary_all_and",
+	"any": "any", "anyif": "anyif", "binary_all_and": "binary_all_and",
 	"binary_all_or": "binary_all_or", "binary_all_xor": "binary_all_xor", "percentiles_array": "percentiles",
 }
 
@@ -81,6 +103,12 @@ func exprName(e ast.Expr) string {
 		return left + "_" + right
 	case *ast.CallExpr:
 		name := callName(x)
+		if (name == "percentile" || name == "percentilew") && len(x.Args) >= 2 {
+			// percentile(x, 95) is percentile_x_95
+			if lit, ok := x.Args[len(x.Args)-1].(*ast.Lit); ok {
+				return "percentile_" + exprName(x.Args[0]) + "_" + nameFragment(lit.Value)
+			}
+		}
 		if p, ok := aggPrefix[name]; ok {
 			arg := ""
 			if len(x.Args) > 0 {
@@ -88,7 +116,16 @@ func exprName(e ast.Expr) string {
 			}
 			return p + "_" + arg
 		}
+		if p, ok := scalarPrefix[name]; ok && len(x.Args) > 0 {
+			return p + "_" + exprName(x.Args[0])
+		}
+		if n, ok := fixedNamed[name]; ok {
+			return n
+		}
 		if firstArgNamed[name] && len(x.Args) > 0 {
+			return exprName(x.Args[0])
+		}
+		if (name == "make_datetime" || name == "make_timespan") && len(x.Args) == 1 {
 			return exprName(x.Args[0])
 		}
 	}
