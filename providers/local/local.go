@@ -272,7 +272,7 @@ func (s *Session) bindParams(ctx context.Context, params map[string]types.Value)
 	sort.Strings(names)
 	var b strings.Builder
 	for _, n := range names {
-		fmt.Fprintf(&b, "let %s = %s;\n", quoteName(n), Literal(params[n]))
+		fmt.Fprintf(&b, "let %s = %s;\n", quoteName(n), params[n].Literal())
 	}
 	script, file, err := parser.Parse("parameters", []byte(b.String()))
 	if err != nil {
@@ -290,65 +290,6 @@ func quoteName(n string) string {
 		}
 	}
 	return n
-}
-
-// Literal renders a value as a KQL literal of its type.
-func Literal(v types.Value) string {
-	if v.IsNull() {
-		return v.Type.String() + "(null)"
-	}
-	switch v.Type {
-	case types.String:
-		return quoteString(v.S)
-	case types.Bool:
-		return v.String()
-	case types.Int:
-		return "int(" + v.String() + ")"
-	case types.Long:
-		return "long(" + v.String() + ")"
-	case types.Real:
-		return "real(" + v.String() + ")"
-	case types.Decimal:
-		return "decimal(" + v.String() + ")"
-	case types.DateTime:
-		return "datetime(" + v.String() + ")"
-	case types.TimeSpan:
-		return "timespan(" + v.String() + ")"
-	case types.GUID:
-		return "guid(" + v.S + ")"
-	case types.Dynamic:
-		return "dynamic(" + v.String() + ")"
-	}
-	return quoteString(v.String())
-}
-
-// quoteString makes a double-quoted KQL string with every character that
-// could end or bend it escaped.
-func quoteString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			if r < 0x20 || r == 0x7f || r == 0xfffd {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // toQueryError turns parser and executor errors into providers.QueryError
