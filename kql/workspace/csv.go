@@ -374,10 +374,14 @@ func planCSV(src string, header [][]byte, schema types.Schema, rep *LoadReport) 
 		p.inFile[c] = true
 		p.fieldCol = append(p.fieldCol, c)
 	}
+	var missing []string
 	for _, c := range schema {
 		if _, ok := seen[c.Name]; !ok {
-			rep.Warnings = append(rep.Warnings, missingColumnWarning(src, c.Name))
+			missing = append(missing, c.Name)
 		}
+	}
+	if len(missing) > 0 {
+		rep.Warnings = append(rep.Warnings, missingColumnsWarning(src, missing))
 	}
 	p.extra = extra
 	return p, nil

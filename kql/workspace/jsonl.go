@@ -236,6 +236,7 @@ func readJSONL(ctx context.Context, data []byte, src, name string, schema types.
 		rows += ch.rows
 	}
 	t := &table.Table{Name: name}
+	var missing []string
 	for ci, colName := range order {
 		typ := types.Null
 		declared := ci < len(schema)
@@ -270,9 +271,12 @@ func readJSONL(ctx context.Context, data []byte, src, name string, schema types.
 			parts = append(parts, jc.b.col)
 		}
 		if declared && !present {
-			rep.Warnings = append(rep.Warnings, missingColumnWarning(src, colName))
+			missing = append(missing, colName)
 		}
 		t.Columns = append(t.Columns, concatColumns(colName, typ, parts))
+	}
+	if len(missing) > 0 {
+		rep.Warnings = append(rep.Warnings, missingColumnsWarning(src, missing))
 	}
 	var issues []issue
 	for _, ch := range chunks {

@@ -405,10 +405,14 @@ func readParquet(ctx context.Context, data []byte, src, name string, schema type
 		return nil, nil, firstErr
 	}
 	t := &table.Table{Name: name, Columns: out}
+	var missing []string
 	for _, p := range plans {
 		if p.declared && p.file == nil {
-			rep.Warnings = append(rep.Warnings, missingColumnWarning(src, p.col.Name))
+			missing = append(missing, p.col.Name)
 		}
+	}
+	if len(missing) > 0 {
+		rep.Warnings = append(rep.Warnings, missingColumnsWarning(src, missing))
 	}
 	for _, c := range out {
 		if c.Len() != rows {

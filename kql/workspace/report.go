@@ -126,6 +126,11 @@ func extraColumnWarning(src, col string, t types.Type) string {
 	return src + ": column " + col + " is not in the schema; appended as " + t.String()
 }
 
-func missingColumnWarning(src, col string) string {
-	return src + ": schema column " + col + " is not in the file; it is null"
+// missingColumnsWarning is one warning for all schema columns a file
+// lacks: files often carry a few of a built-in table's many columns.
+func missingColumnsWarning(src string, cols []string) string {
+	if len(cols) == 1 {
+		return src + ": schema column " + cols[0] + " is not in the file; it is null"
+	}
+	return src + ": schema columns " + strings.Join(cols, ", ") + " are not in the file; they are null"
 }

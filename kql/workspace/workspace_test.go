@@ -349,3 +349,38 @@ func TestWatchlist(t *testing.T) {
 		t.Fatalf("bad searchKey error = %v", err)
 	}
 }
+
+// Without Options.BuiltinSchema the shipped Sentinel schemas type known tables.
+func TestDefaultBuiltinSchemas(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"SigninLogs.csv": "TimeGenerated,ResultType,Custom\n2026-11-22T10:00:00Z,50126,x\n",
+		"MyTable_CL.csv": "TimeGenerated,ResultType\n2026-11-22T10:00:00Z,50126\n",
+	})
+	w, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, rep, err := w.Load(context.Background(), "SigninLogs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := tb.Column("ResultType"); c == nil || c.Type != types.String || c.Strs[0] != "50126" {
+		t.Fatalf("ResultType should be the built-in string column: %v", tb.Schema())
+	}
+	if tb.Column("UserPrincipalName") == nil || tb.Columns[len(tb.Columns)-1].Name != "Custom" {
+		t.Fatalf("built-in columns first, extra file columns last: %v", tb.Schema())
+	}
+	if !strings.Contains(strings.Join(rep.Warnings, "\n"), "SigninLogs.csv: column Custom is not in the schema; appended as string") {
+		t.Fatalf("warnings: %q", rep.Warnings)
+	}
+	// The many built-in columns the file lacks make one warning, not dozens.
+	if len(rep.Warnings) != 2 || !strings.HasPrefix(rep.Warnings[0], "SigninLogs.csv: schema columns AADTenantId, AlternateSignInName, ") ||
+		!strings.HasSuffix(rep.Warnings[0], " are not in the file; they are null") {
+		t.Fatalf("warnings: %q", rep.Warnings)
+	}
+	custom, _, _ := w.Load(context.Background(), "MyTable_CL")
+	if s := custom.Schema().String(); s != "(TimeGenerated:datetime, ResultType:long)" {
+		t.Fatalf("unknown table should be inferred: %s", s)
+	}
+}
