@@ -208,14 +208,9 @@ func (p *parser) parseIn(x ast.Expr, pos token.Pos, op string) ast.Expr {
 	}
 	in.Lparen = p.pos
 	p.next()
-	for p.tok != token.RPAREN && p.tok != token.EOF {
+	in.Rparen = p.parseCommaList(token.RPAREN, in.Lparen, func() {
 		in.List = append(in.List, p.parsePipeExpr())
-		if p.tok != token.COMMA {
-			break
-		}
-		p.next()
-	}
-	in.Rparen = p.closing(token.RPAREN, in.Lparen)
+	})
 	return in
 }
 
@@ -350,14 +345,9 @@ func (p *parser) parseIndex(x ast.Expr) ast.Expr {
 func (p *parser) parseCall(fun ast.Expr) *ast.CallExpr {
 	call := &ast.CallExpr{Fun: fun, Lparen: p.pos}
 	p.next()
-	for p.tok != token.RPAREN && p.tok != token.EOF {
+	call.Rparen = p.parseCommaList(token.RPAREN, call.Lparen, func() {
 		call.Args = append(call.Args, p.parseArg())
-		if p.tok != token.COMMA {
-			break
-		}
-		p.next()
-	}
-	call.Rparen = p.closing(token.RPAREN, call.Lparen)
+	})
 	return call
 }
 
@@ -509,14 +499,9 @@ func (p *parser) parseNamedOrExpr() ast.Expr {
 		lparen := p.pos
 		p.next()
 		var names []*ast.Ident
-		for p.tok != token.RPAREN && p.tok != token.EOF {
+		p.parseCommaList(token.RPAREN, lparen, func() {
 			names = append(names, p.parseName())
-			if p.tok != token.COMMA {
-				break
-			}
-			p.next()
-		}
-		p.closing(token.RPAREN, lparen)
+		})
 		p.next() // =
 		return &ast.NamedExpr{Names: names, Value: p.parseOr()}
 	}

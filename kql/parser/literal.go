@@ -377,14 +377,9 @@ func (p *parser) parseDynamicValue() any {
 		open := p.pos
 		p.next()
 		arr := []any{}
-		for p.tok != token.RBRACK && p.tok != token.EOF {
+		p.parseCommaList(token.RBRACK, open, func() {
 			arr = append(arr, p.parseDynamicValue())
-			if p.tok != token.COMMA {
-				break
-			}
-			p.next()
-		}
-		p.closing(token.RBRACK, open)
+		})
 		return arr
 	case token.LBRACE:
 		open := p.pos

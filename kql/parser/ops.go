@@ -500,7 +500,7 @@ func (p *parser) parseParenParams() []*ast.NamedExpr {
 	}
 	p.next()
 	var out []*ast.NamedExpr
-	for p.tok != token.RPAREN && p.tok != token.EOF {
+	p.parseCommaList(token.RPAREN, lparen, func() {
 		x := p.parseNamedOrExpr()
 		switch x := x.(type) {
 		case *ast.NamedExpr:
@@ -509,7 +509,7 @@ func (p *parser) parseParenParams() []*ast.NamedExpr {
 			// ycolumns = a, b: a bare item continues the previous value's list.
 			if len(out) == 0 {
 				p.errorf(x.Pos(), "expected name = value")
-				break
+				return
 			}
 			prev := out[len(out)-1]
 			l, ok := prev.Value.(*ast.ListExpr)
@@ -520,12 +520,7 @@ func (p *parser) parseParenParams() []*ast.NamedExpr {
 			l.Rparen = x.End() - 1
 			prev.Value = l
 		}
-		if p.tok != token.COMMA {
-			break
-		}
-		p.next()
-	}
-	p.closing(token.RPAREN, lparen)
+	})
 	return out
 }
 
@@ -648,14 +643,9 @@ func (p *parser) parseTableList() []ast.Expr {
 	lparen := p.pos
 	p.next()
 	var xs []ast.Expr
-	for p.tok != token.RPAREN && p.tok != token.EOF {
+	p.parseCommaList(token.RPAREN, lparen, func() {
 		xs = append(xs, p.parseTableRef())
-		if p.tok != token.COMMA {
-			break
-		}
-		p.next()
-	}
-	p.closing(token.RPAREN, lparen)
+	})
 	return xs
 }
 
@@ -967,14 +957,9 @@ func (p *parser) parseBracketValues() []ast.Expr {
 	lbrack := p.pos
 	p.next()
 	var xs []ast.Expr
-	for p.tok != token.RBRACK && p.tok != token.EOF {
+	p.parseCommaList(token.RBRACK, lbrack, func() {
 		xs = append(xs, p.parseOr())
-		if p.tok != token.COMMA {
-			break
-		}
-		p.next()
-	}
-	p.closing(token.RBRACK, lbrack)
+	})
 	return xs
 }
 

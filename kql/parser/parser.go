@@ -400,14 +400,9 @@ func (p *parser) parseFuncLit() *ast.FuncLit {
 // parseParamList parses "a:string, b:long = 5)" after the '('.
 func (p *parser) parseParamList(lparen token.Pos) []*ast.Param {
 	var params []*ast.Param
-	for p.tok != token.RPAREN && p.tok != token.EOF {
+	p.parseCommaList(token.RPAREN, lparen, func() {
 		params = append(params, p.parseParam())
-		if p.tok != token.COMMA {
-			break
-		}
-		p.next()
-	}
-	p.closing(token.RPAREN, lparen)
+	})
 	return params
 }
 
@@ -508,14 +503,9 @@ func (p *parser) parsePattern() *ast.PatternStmt {
 		// [path:string] declares the pattern's path parameter.
 		lbrack := p.pos
 		p.next()
-		for p.tok != token.RBRACK && p.tok != token.EOF {
+		p.parseCommaList(token.RBRACK, lbrack, func() {
 			s.PathParams = append(s.PathParams, p.parseParam())
-			if p.tok != token.COMMA {
-				break
-			}
-			p.next()
-		}
-		p.closing(token.RBRACK, lbrack)
+		})
 	}
 	if p.tok == token.COLON {
 		p.next()
@@ -531,14 +521,9 @@ func (p *parser) parsePattern() *ast.PatternStmt {
 		c := &ast.PatternCase{}
 		lp := p.pos
 		p.next()
-		for p.tok != token.RPAREN && p.tok != token.EOF {
+		p.parseCommaList(token.RPAREN, lp, func() {
 			c.Args = append(c.Args, p.parseOr())
-			if p.tok != token.COMMA {
-				break
-			}
-			p.next()
-		}
-		p.closing(token.RPAREN, lp)
+		})
 		if p.tok == token.PERIOD {
 			p.next()
 			c.Path = p.parsePrimary()
@@ -652,19 +637,14 @@ func (p *parser) parseType() *ast.TypeExpr {
 
 // parseSchemaBody parses "*)" or "a:string, b:long)" into t.
 func (p *parser) parseSchemaBody(t *ast.TypeExpr, lparen token.Pos) {
-	for p.tok != token.RPAREN && p.tok != token.EOF {
+	t.EndPos = p.parseCommaList(token.RPAREN, lparen, func() {
 		if p.tok == token.MUL {
 			t.Star = true
 			p.next()
-		} else {
-			t.Columns = append(t.Columns, p.parseTypedName())
+			return
 		}
-		if p.tok != token.COMMA {
-			break
-		}
-		p.next()
-	}
-	t.EndPos = p.closing(token.RPAREN, lparen) + 1
+		t.Columns = append(t.Columns, p.parseTypedName())
+	}) + 1
 }
 
 // parseTypedName parses name:type.
@@ -687,19 +667,28 @@ func (p *parser) parseSchema() []*ast.TypedExpr {
 	}
 	p.next()
 	var cols []*ast.TypedExpr
-	for p.tok != token.RPAREN && p.tok != token.EOF {
+	p.parseCommaList(token.RPAREN, lparen, func() {
 		cols = append(cols, p.parseTypedName())
-		if p.tok != token.COMMA {
-			break
-		}
-		p.next()
-	}
-	p.closing(token.RPAREN, lparen)
+	})
 	return cols
 }
 
 // ---------------------------------------------------------------------------
 // Helpers for lists
+
+// parseCommaList parses "item, item, ... close" after the opening token at
+// open, calling item for each element, and consumes the closing token; it
+// returns the closing token's position.
+func (p *parser) parseCommaList(close token.Token, open token.Pos, item func()) token.Pos {
+	for p.tok != close && p.tok != token.EOF {
+		item()
+		if p.tok != token.COMMA {
+			break
+		}
+		p.next()
+	}
+	return p.closing(close, open)
+}
 
 // parseList parses items separated by commas until a token that cannot
 // continue the list.

@@ -145,13 +145,7 @@ scanAgain:
 		return pos, token.AT, "@"
 	case '$':
 		// $left, $right, $ for the whole row in some plugins.
-		for s.off < len(s.src) {
-			r, w := s.runeAt(s.off)
-			if !isLetter(r) && !(r < utf8.RuneSelf && isDigit(byte(r))) {
-				break
-			}
-			s.off += w
-		}
+		s.skipIdentChars()
 		return pos, token.IDENT, string(s.src[start:s.off])
 	case '/':
 		if s.peek(0) == '/' {
@@ -257,19 +251,24 @@ scanAgain:
 	return pos, token.ILLEGAL, lit
 }
 
+// skipIdentChars advances over letters, digits and underscores.
+func (s *Scanner) skipIdentChars() {
+	for s.off < len(s.src) {
+		r, w := s.runeAt(s.off)
+		if !isLetter(r) && !(r < utf8.RuneSelf && isDigit(byte(r))) {
+			return
+		}
+		s.off += w
+	}
+}
+
 // typedLits are the words whose parenthesized body is raw text rather than
 // tokens.
 var typedLits = map[string]bool{"datetime": true, "date": true, "time": true, "timespan": true, "guid": true}
 
 func (s *Scanner) scanWord(pos token.Pos) (token.Pos, token.Token, string) {
 	start := s.off
-	for s.off < len(s.src) {
-		r, w := s.runeAt(s.off)
-		if !isLetter(r) && !(r < utf8.RuneSelf && isDigit(byte(r))) {
-			break
-		}
-		s.off += w
-	}
+	s.skipIdentChars()
 	word := string(s.src[start:s.off])
 	// h"..." and h@"..." are obfuscated strings: the same value, hidden from logs.
 	if word == "h" || word == "H" {
@@ -368,13 +367,7 @@ func (s *Scanner) scanNumber(pos token.Pos) (token.Pos, token.Token, string) {
 	// A word glued to the number is a timespan unit.
 	if r, _ := s.runeAt(s.off); isLetter(r) {
 		us := s.off
-		for s.off < len(s.src) {
-			r, w := s.runeAt(s.off)
-			if !isLetter(r) && !(r < utf8.RuneSelf && isDigit(byte(r))) {
-				break
-			}
-			s.off += w
-		}
+		s.skipIdentChars()
 		unit := string(s.src[us:s.off])
 		if !TimespanUnit(unit) {
 			// Kusto names may start with digits: 2022MostExploited, 5Minutebin.
