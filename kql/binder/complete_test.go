@@ -22,7 +22,7 @@ func TestComplete(t *testing.T) {
 		src  string // '^' marks the cursor
 		kind CompletionKind
 		want []string // the first items of that kind
-		span string    // the replaced text
+		span string   // the replaced text
 	}{
 		{"table at start", "Sig^", KindTable, []string{"SigninLogs"}, "Sig"},
 		{"table after semicolon", "let x = 1;\nU^", KindTable, []string{"U"}, "U"},
