@@ -87,6 +87,12 @@ func (c *compiler) compile(e ast.Expr) (*cexpr, error) {
 		return nil, c.r.errorf(e.Pos(), "a tabular expression cannot be used as a scalar; use toscalar()")
 	case *ast.StarExpr:
 		return nil, c.r.errorf(e.Pos(), "'*' is not allowed here")
+	case *ast.TypeExpr:
+		// typeof(T) as an argument (extractjson, extract ...): the type's name
+		if x.Tabular {
+			return nil, c.r.errorf(e.Pos(), "a tabular type is not allowed here")
+		}
+		return constExpr(types.NewString(x.Type.String())), nil
 	}
 	return nil, c.r.unsupported(e.Pos(), fmt.Sprintf("expression %T", e))
 }
@@ -107,6 +113,9 @@ func (c *compiler) ident(x *ast.Ident) (*cexpr, error) {
 		case bTabular, bTable:
 			return nil, c.r.errorf(x.Pos(), "'%s' is a tabular expression and cannot be used as a scalar; use toscalar(%s)", x.Name, x.Name)
 		case bFunc:
+			if len(b.fn.Params) == 0 {
+				return c.userCall(&ast.CallExpr{Fun: x, Lparen: x.End(), Rparen: x.End()}, b)
+			}
 			return nil, c.r.errorf(x.Pos(), "'%s' is a function; call it as %s()", x.Name, x.Name)
 		}
 	}
@@ -241,8 +250,10 @@ func (c *compiler) binary(x *ast.BinaryExpr) (*cexpr, error) {
 // compare compiles ==, !=, <, >, <=, >=.
 func (c *compiler) compare(pos token.Pos, op token.Token, a, b *cexpr) (*cexpr, error) {
 	ca, cb := classOf(a.typ), classOf(b.typ)
+	numLike := func(x, y typeClass) bool { return x == classNum && (y == classBool || y == classString) }
 	if a.typ != types.Null && b.typ != types.Null && ca != cb && ca != classDyn && cb != classDyn &&
-		!(ca == classGUID && cb == classString || ca == classString && cb == classGUID) {
+		!(ca == classGUID && cb == classString || ca == classString && cb == classGUID) &&
+		!numLike(ca, cb) && !numLike(cb, ca) {
 		return nil, c.r.errorf(pos, "cannot compare %s with %s using %s", a.typ, b.typ, op)
 	}
 	if fast := fastCompare(op, a, b); fast != nil {
@@ -489,6 +500,30 @@ func (c *compiler) call(x *ast.CallExpr) (*cexpr, error) {
 	if err != nil {
 		return nil, c.r.errorf(x.Pos(), "%s", err.Error())
 	}
+	// extract(..., typeof(T)) and extractjson(..., typeof(T)) return a T; the
+	// registry sees only argument types, so convert here
+	var castTo *types.Type
+	if n := len(x.Args); n > 0 {
+		if te, ok := x.Args[n-1].(*ast.TypeExpr); ok && !te.Tabular && (name == "extract" || name == "extractjson" || name == "extract_json") {
+			t := te.Type
+			castTo = &t
+		}
+	}
+	if castTo != nil {
+		want := *castTo
+		inner, err := c.callRegistry(x, fn, args, rt)
+		if err != nil {
+			return nil, err
+		}
+		return rowwise(want, []*cexpr{inner}, func(v []types.Value) (types.Value, error) { return convert(v[0], want), nil }), nil
+	}
+	return c.callRegistry(x, fn, args, rt)
+}
+
+// callRegistry evaluates a kql/functions scalar row by row (or through a
+// typed fast path).
+func (c *compiler) callRegistry(x *ast.CallExpr, fn *functions.Scalar, args []*cexpr, rt types.Type) (*cexpr, error) {
+	name := fn.Name
 	if fast := c.fastCall(name, args, rt); fast != nil {
 		return fast, nil
 	}

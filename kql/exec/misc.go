@@ -68,28 +68,69 @@ func (r *runner) searchTables(list []ast.Expr) ([]string, []*table.Table, error)
 // term matches any column that has it; other predicates are evaluated as
 // where (tables lacking a column the predicate names are skipped).
 func (r *runner) searchFilter(pred ast.Expr, t *table.Table, cs bool) (*table.Table, bool, error) {
-	if lit, ok := pred.(*ast.Lit); ok && lit.Value.Type == types.String {
-		term := lit.Value.S
-		var idx []int
-		for i := 0; i < t.Rows(); i++ {
-			for _, c := range t.Columns {
-				if functions.Has(toStr(c.Value(i)), term, cs) {
-					idx = append(idx, i)
-					break
-				}
-			}
-		}
-		out, err := r.gatherPar(t, idx)
-		return out, true, err
-	}
-	if _, err := r.compiler(t.Schema()).compile(pred); err != nil {
+	c := r.compiler(t.Schema())
+	ce, err := c.searchPred(pred, cs)
+	if err != nil {
 		if e, ok := err.(*Error); ok && strings.Contains(e.Msg, "unknown column") {
 			return nil, false, nil
 		}
 		return nil, false, err
 	}
-	out, err := r.where(&ast.WhereOp{Pred: pred}, t)
+	out, err := r.filter(ce, t)
 	return out, true, err
+}
+
+// searchPred compiles a search predicate: a bare string term (or *)
+// matches rows where any column has the term; and/or/not combine such
+// terms with ordinary predicates (Col:"x" is Col has "x").
+func (c *compiler) searchPred(e ast.Expr, cs bool) (*cexpr, error) {
+	switch x := e.(type) {
+	case *ast.StarExpr:
+		return constExpr(types.NewBool(true)), nil
+	case *ast.ParenExpr:
+		return c.searchPred(x.X, cs)
+	case *ast.Lit:
+		if x.Value.Type != types.String {
+			break
+		}
+		term := x.Value.S
+		ncols := len(c.sch)
+		ce := &cexpr{typ: types.Bool, col: -1}
+		ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
+			out := newVec("", types.Bool, hi-lo)
+			for i := lo; i < hi; i++ {
+				for j := 0; j < ncols; j++ {
+					if functions.Has(toStr(in.Columns[j].Value(i)), term, cs) {
+						out.Ints[i-lo] = 1
+						break
+					}
+				}
+			}
+			return out, nil
+		}
+		return ce, nil
+	case *ast.BinaryExpr:
+		if x.Op == token.IDENT && (strings.EqualFold(x.Word, "and") || strings.EqualFold(x.Word, "or")) {
+			a, err := c.searchPred(x.X, cs)
+			if err != nil {
+				return nil, err
+			}
+			b, err := c.searchPred(x.Y, cs)
+			if err != nil {
+				return nil, err
+			}
+			return c.logic(x.OpPos, strings.ToLower(x.Word), a, b)
+		}
+	case *ast.CallExpr:
+		if callName(x) == "not" && len(x.Args) == 1 {
+			a, err := c.searchPred(x.Args[0], cs)
+			if err != nil {
+				return nil, err
+			}
+			return notExpr(a), nil
+		}
+	}
+	return c.compile(e)
 }
 
 func (r *runner) search(o *ast.SearchOp, in *table.Table) (*table.Table, error) {

@@ -214,6 +214,11 @@ func (r *runner) where(o *ast.WhereOp, in *table.Table) (*table.Table, error) {
 	if ce.typ != types.Bool && ce.typ != types.Dynamic && ce.typ != types.Null {
 		return nil, r.errorf(o.Pred.Pos(), "where needs a bool predicate, got %s", ce.typ)
 	}
+	return r.filter(ce, in)
+}
+
+// filter keeps the rows where ce is true, evaluating chunks in parallel.
+func (r *runner) filter(ce *cexpr, in *table.Table) (*table.Table, error) {
 	if ce.isConst {
 		if b := convert(ce.val, types.Bool); !b.IsNull() && b.I != 0 {
 			return in, nil
@@ -223,7 +228,7 @@ func (r *runner) where(o *ast.WhereOp, in *table.Table) (*table.Table, error) {
 	n := in.Rows()
 	nc := numChunks(n, ce.serial)
 	sel := make([][]int, nc)
-	err = r.forChunks(n, ce.serial, func(ci, lo, hi int) error {
+	err := r.forChunks(n, ce.serial, func(ci, lo, hi int) error {
 		col, err := boolVec(ce, in, lo, hi)
 		if err != nil {
 			return err

@@ -154,6 +154,10 @@ func (r *runner) isTabular(e ast.Expr, sc *scope) bool {
 		return r.isTabular(x.X, sc)
 	case *ast.Ident:
 		if b := sc.lookup(x.Name); b != nil {
+			if b.kind == bFunc && len(b.fn.Params) == 0 {
+				// a parameterless function may be called without parentheses
+				return r.isTabular(&ast.CallExpr{Fun: x}, sc)
+			}
 			return b.kind == bTabular || b.kind == bTable
 		}
 		if _, ok := r.sess.named[x.Name]; ok {
@@ -275,6 +279,9 @@ func (r *runner) tableRef(x *ast.Ident) (*table.Table, error) {
 		case bTabular:
 			return r.evalTabIn(b.expr, b.sc)
 		case bFunc:
+			if len(b.fn.Params) == 0 {
+				return r.tabCall(&ast.CallExpr{Fun: x, Lparen: x.End(), Rparen: x.End()})
+			}
 			return nil, r.errorf(x.Pos(), "'%s' is a function; call it as %s()", x.Name, x.Name)
 		default:
 			return nil, r.errorf(x.Pos(), "'%s' is a scalar, not a table", x.Name)

@@ -460,6 +460,7 @@ func compareValues(a, b types.Value) int {
 	if a.Type == types.Dynamic || b.Type == types.Dynamic {
 		return compareDyn(toDyn(a), toDyn(b))
 	}
+	a, b = numericPair(a, b)
 	ca, cb := classOf(a.Type), classOf(b.Type)
 	if ca == classNum && cb == classNum {
 		if !isFloat(a.Type) && !isFloat(b.Type) {
@@ -476,6 +477,34 @@ func compareValues(a, b types.Value) int {
 	default:
 		return cmpInt(a.I, b.I)
 	}
+}
+
+// numericPair lets a number meet a bool (as 0/1) or a numeric string (as
+// the number it spells), as hunting queries compare ResultType == 0 on a
+// string column; other pairs are returned unchanged.
+func numericPair(a, b types.Value) (types.Value, types.Value) {
+	ca, cb := classOf(a.Type), classOf(b.Type)
+	if ca == cb || (ca != classNum && cb != classNum) {
+		return a, b
+	}
+	fix := func(v types.Value) types.Value {
+		switch v.Type {
+		case types.Bool:
+			return types.NewLong(v.I)
+		case types.String:
+			if n := parseScalar(v.S, types.Long); !n.IsNull() {
+				return n
+			}
+			if n := parseScalar(v.S, types.Real); !n.IsNull() {
+				return n
+			}
+		}
+		return v
+	}
+	if ca == classNum {
+		return a, fix(b)
+	}
+	return fix(a), b
 }
 
 func cmpInt(a, b int64) int {
@@ -553,6 +582,7 @@ func equalValues(a, b types.Value) bool {
 	if b.Type == types.Dynamic {
 		return equalValues(a, fromDyn(b.D, a.Type))
 	}
+	a, b = numericPair(a, b)
 	ca, cb := classOf(a.Type), classOf(b.Type)
 	if ca == classNum && cb == classNum {
 		if !isFloat(a.Type) && !isFloat(b.Type) {
