@@ -571,6 +571,16 @@ func (b *binder) unionOf(tables []ast.Expr, sc *scope, pre []*tabular, inner, fu
 	}
 	for _, n := range order {
 		ts := typesOf[n]
+		if len(ts) > 1 {
+			// an unknown type (from an open or unmodelled part) takes the known one
+			known := ts[:0:0]
+			for _, t := range ts {
+				if t != Unknown {
+					known = append(known, t)
+				}
+			}
+			ts = known
+		}
 		if len(ts) == 1 {
 			out.cols = append(out.cols, types.Column{Name: n, Type: ts[0]})
 			continue

@@ -279,6 +279,7 @@ func TestSuggest(t *testing.T) {
 		{"signinlogs", "SigninLogs"}, // case-insensitive first
 		{"SecurityEvents", "SecurityEvent"},
 		{"AudtLogs", "AuditLogs"},
+		{"SecuirtyEvent", "SecurityEvent"}, // a swap costs one
 		{"Nothing", ""},
 	} {
 		if got := closest(tc.name, cands); got != tc.want {
