@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,7 +122,8 @@ func New(o Options) (*Client, error) {
 		MaxRetries:    3,
 		RetryDelay:    800 * time.Millisecond,
 		MaxRetryDelay: 30 * time.Second,
-		StatusCodes:   []int{http.StatusRequestTimeout, http.StatusTooManyRequests, 500, 502, 503, 504},
+		// 504 is a query that ran out of server time: it would again.
+		StatusCodes: []int{http.StatusRequestTimeout, http.StatusTooManyRequests, 500, 502, 503},
 	}
 	if o.Retries != 0 {
 		retry.MaxRetries = int32(o.Retries)
@@ -312,3 +315,65 @@ type redacted struct {
 
 func (r *redacted) Error() string { return r.msg }
 func (r *redacted) Unwrap() error { return r.err }
+
+// CommonSettings are the settings every remote provider reads (see
+// OptionsFrom); providers add their own.
+var CommonSettings = []string{"endpoint", "cloud", "auth", "token_env", "tenant_id", "client_id", "client_secret",
+	"retries", "retry_delay", "max_retry_delay", "timeout"}
+
+// OptionsFrom reads the common settings. Unknown keys (not common and not
+// in extra) are an error naming them, so a typo does not silently fall
+// back to a default. Endpoint and Scope are left for the caller.
+func OptionsFrom(settings map[string]string, extra ...string) (Options, error) {
+	var o Options
+	for k := range settings {
+		if !slices.Contains(CommonSettings, k) && !slices.Contains(extra, k) {
+			known := append(slices.Clone(CommonSettings), extra...)
+			slices.Sort(known)
+			return o, fmt.Errorf("unknown setting %q (known: %s)", k, strings.Join(known, ", "))
+		}
+	}
+	var err error
+	if o.Auth, err = ParseMethods(settings["auth"]); err != nil {
+		return o, err
+	}
+	o.Cloud, o.TokenEnv = settings["cloud"], settings["token_env"]
+	o.TenantID, o.ClientID, o.ClientSecret = settings["tenant_id"], settings["client_id"], settings["client_secret"]
+	if v := settings["retries"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 10 {
+			return o, fmt.Errorf("setting retries: %q is not a number from 0 to 10", v)
+		}
+		o.Retries = n
+		if n == 0 {
+			o.Retries = -1 // azcore: negative means none
+		}
+	}
+	for key, dst := range map[string]*time.Duration{"retry_delay": &o.RetryDelay, "max_retry_delay": &o.MaxRetryDelay} {
+		if v := settings[key]; v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return o, fmt.Errorf("setting %s: %q is not a positive duration (e.g. 800ms, 30s)", key, v)
+			}
+			*dst = d
+		}
+	}
+	return o, nil
+}
+
+// Timeout reads the "timeout" setting: seconds or a Go duration; def when
+// unset.
+func Timeout(settings map[string]string, def time.Duration) (time.Duration, error) {
+	v := settings["timeout"]
+	if v == "" {
+		return def, nil
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("setting timeout: %q is not a number of seconds or a duration", v)
+	}
+	return d, nil
+}

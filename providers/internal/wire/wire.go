@@ -136,6 +136,9 @@ func Cell(t types.Type, raw json.RawMessage, d Dialect) (types.Value, error) {
 		}
 		return types.NewTimeSpan(ticks), nil
 	case types.GUID:
+		if isStr && s == "" {
+			return types.NullOf(types.GUID), nil // an empty guid is a null one
+		}
 		if !isStr || !isGUID(s) {
 			return bad("guid")
 		}
