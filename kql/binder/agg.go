@@ -140,7 +140,7 @@ func multiOutput(call *ast.CallExpr, c *ctx) bool {
 // Kusto's default names (renamed by the caller when the item names them).
 func (b *binder) multiAgg(call *ast.CallExpr, ac *ctx, in *tabular, nm *namer, named bool) []types.Column {
 	name := callName(call)
-	inner := &ctx{tab: ac.tab, sc: ac.sc, left: ac.left, right: ac.right}
+	inner := &ctx{tab: ac.tab, sc: ac.sc, left: ac.left, right: ac.right, nested: true}
 	argTypes := make([]types.Type, len(call.Args))
 	for i, a := range call.Args {
 		if _, star := a.(*ast.StarExpr); star {

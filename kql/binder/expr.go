@@ -410,10 +410,17 @@ func (b *binder) call(x *ast.CallExpr, c *ctx) types.Type {
 	sc, isScalar := functions.LookupScalar(name)
 	extra, isExtra := extraScalars[name]
 	if (isAgg || isExtraAgg) && (c.agg || !isScalar) {
-		if !c.agg {
+		switch {
+		case c.nested:
+			b.errorf(id, "aggregate function '%s' cannot be used inside another aggregate", name)
+		case !c.agg:
 			b.errorf(id, "aggregate function '%s' is only allowed in summarize, make-series and top-nested", name)
 		}
-		at := b.args(x.Args, noAgg(c))
+		inner := noAgg(c)
+		if c.agg {
+			inner = &ctx{tab: c.tab, sc: c.sc, left: c.left, right: c.right, nested: true}
+		}
+		at := b.args(x.Args, inner)
 		if isExtraAgg && !isAgg {
 			return b.known(x, name, extraAgg, at)
 		}

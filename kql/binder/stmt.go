@@ -14,11 +14,14 @@ const maxDepth = 32
 // ctx is where a scalar expression is bound: the row it can see, the names
 // in scope, and whether aggregates are allowed here.
 type ctx struct {
-	tab   *tabular
-	sc    *scope
-	agg   bool
-	left  *tabular // join/lookup $left
-	right *tabular // join/lookup $right
+	tab *tabular
+	sc  *scope
+	agg bool
+	// nested is set inside an aggregate's arguments, where another
+	// aggregate is an error
+	nested bool
+	left   *tabular // join/lookup $left
+	right  *tabular // join/lookup $right
 }
 
 func (b *binder) stmt(st ast.Stmt, sc *scope) *StmtInfo {
