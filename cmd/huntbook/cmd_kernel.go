@@ -35,7 +35,7 @@ func init() {
 // newEngine is the KQL engine the kernel runs queries with: the embedded
 // engine on the built-in sample tenant until a %connect says otherwise.
 var newEngine = func() interp.Engine {
-	p, err := local.New(local.Kind, nil, local.Options{})
+	p, err := local.New(local.Kind, workspacesFromEnv(), local.Options{})
 	if err != nil {
 		return nil
 	}
@@ -64,6 +64,8 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 	}
 	in := interp.New(newEngine())
 	in.Version = version()
+	// %connect and %%kql NAME open providers as 'huntbook query' does.
+	in.OpenProvider = queryProvider
 	k, err := kernel.New(kernel.Config{
 		Conn: conn, Interp: in, Log: stderr,
 		ImplementationVersion: version(),

@@ -1,0 +1,167 @@
+package notebooks
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/huntbook/huntbook/jupyter"
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+func TestParseParameters(t *testing.T) {
+	ps, err := ParseParameters("// who\nlet user = \"alice@contoso.com\"; // the user\n\nlet lookback = 14d;\nlet n = 5;\nlet since = datetime(2026-01-01);")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		name string
+		typ  types.Type
+	}{{"user", types.String}, {"lookback", types.TimeSpan}, {"n", types.Long}, {"since", types.DateTime}}
+	if len(ps) != len(want) {
+		t.Fatalf("got %d params", len(ps))
+	}
+	for i, w := range want {
+		if ps[i].Name != w.name || ps[i].Default.Type != w.typ {
+			t.Errorf("param %d = %s:%s, want %s:%s", i, ps[i].Name, ps[i].Default.Type, w.name, w.typ)
+		}
+	}
+	if ps[0].Comment != "the user" {
+		t.Errorf("comment = %q", ps[0].Comment)
+	}
+	for _, bad := range []string{"user = 1", "let x = strcat('a','b');", "let x = ;"} {
+		if _, err := ParseParameters(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+func TestInjectedSource(t *testing.T) {
+	declared, _ := ParseParameters("let user = \"a\";\nlet lookback = 14d;\nlet n = 5;\nlet when = datetime(2026-01-01);")
+	tests := []struct {
+		values  map[string]any
+		want    string
+		warn    int
+		wantErr string
+	}{
+		{map[string]any{"user": `bob" | take 1; print "x`}, `let user = "bob\" | take 1; print \"x";`, 0, ""},
+		{map[string]any{"lookback": "2d"}, "let lookback = timespan(2.00:00:00);", 0, ""},
+		{map[string]any{"lookback": "1h"}, "let lookback = timespan(01:00:00);", 0, ""},
+		{map[string]any{"n": 7}, "let n = long(7);", 0, ""},
+		{map[string]any{"when": "2026-02-03T04:05:06Z"}, "let when = datetime(2026-02-03T04:05:06Z);", 0, ""},
+		{map[string]any{"extra": "3"}, "let extra = long(3);", 1, ""},
+		{map[string]any{"n": "seven"}, "", 0, `parameter n: "seven" is not a long`},
+		{map[string]any{"lookback": "soon"}, "", 0, `parameter lookback: "soon" is not a timespan`},
+		{map[string]any{"bad name": "x"}, "", 0, `parameter name "bad name" is not a KQL identifier`},
+	}
+	for _, tc := range tests {
+		src, warns, err := InjectedSource(declared, tc.values)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%v: err = %v, want %q", tc.values, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%v: %v", tc.values, err)
+			continue
+		}
+		if !strings.Contains(src, tc.want) || len(warns) != tc.warn {
+			t.Errorf("%v: got %q (%d warnings), want %q (%d)", tc.values, src, len(warns), tc.want, tc.warn)
+		}
+	}
+}
+
+func nbOf(t *testing.T, cells ...*Cell) *Notebook {
+	t.Helper()
+	return &Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{}, Cells: cells}
+}
+
+func TestPrepareInjectsAfterParametersCell(t *testing.T) {
+	nb := nbOf(t,
+		&Cell{CellType: "markdown", Source: "# t", Metadata: map[string]any{}},
+		&Cell{CellType: "code", Source: "let n = 5;", Metadata: map[string]any{"tags": []any{"parameters"}}},
+		&Cell{CellType: "code", Source: "// old", Metadata: map[string]any{"tags": []any{"injected-parameters"}}},
+		&Cell{CellType: "code", Source: "print n", Metadata: map[string]any{}},
+	)
+	if _, err := Prepare(nb, map[string]any{"n": "9"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(nb.Cells) != 4 || !nb.Cells[2].HasTag("injected-parameters") || !strings.Contains(string(nb.Cells[2].Source), "long(9)") {
+		t.Fatalf("cells after Prepare: %+v", nb.Cells)
+	}
+	// No parameters cell: injected at the top, with a warning.
+	nb = nbOf(t, &Cell{CellType: "code", Source: "print 1", Metadata: map[string]any{}})
+	warns, err := Prepare(nb, map[string]any{"x": "a"})
+	if err != nil || len(warns) != 2 || !nb.Cells[0].HasTag("injected-parameters") {
+		t.Fatalf("warns=%v err=%v cells=%d", warns, err, len(nb.Cells))
+	}
+}
+
+func TestNotebookRoundTrip(t *testing.T) {
+	src := `{"cells":[{"cell_type":"markdown","metadata":{},"source":["# a\n","b"]},
+	{"cell_type":"code","metadata":{"tags":["parameters"]},"source":"let x = 1;","outputs":[],"execution_count":null}],
+	"metadata":{"kernelspec":{"name":"huntbook"}},"nbformat":4,"nbformat_minor":5}`
+	nb, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nb.Cells[0].Source != "# a\nb" || !nb.Cells[1].HasTag("parameters") {
+		t.Fatalf("parsed: %+v", nb.Cells)
+	}
+	out, err := nb.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(out, &raw); err != nil {
+		t.Fatal(err)
+	}
+	cells := raw["cells"].([]any)
+	md, code := cells[0].(map[string]any), cells[1].(map[string]any)
+	if _, has := md["outputs"]; has {
+		t.Error("markdown cell has outputs")
+	}
+	if _, has := code["execution_count"]; !has {
+		t.Error("code cell lacks execution_count")
+	}
+	if _, err := Parse([]byte(`{"nbformat":3,"cells":[]}`)); err == nil || !strings.Contains(err.Error(), "nbformat 3") {
+		t.Errorf("nbformat 3: err = %v", err)
+	}
+	if _, err := Parse([]byte("{\n\"cells\": [,]}")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("bad JSON: err = %v", err)
+	}
+}
+
+func TestOutputsAndReport(t *testing.T) {
+	msg := func(typ string, content map[string]any) *jupyter.Message {
+		b, _ := json.Marshal(content)
+		return &jupyter.Message{Header: jupyter.Header{MsgType: typ}, Content: b}
+	}
+	rep := &jupyter.ExecuteReply{Outputs: []*jupyter.Message{
+		msg("stream", map[string]any{"name": "stdout", "text": "a"}),
+		msg("stream", map[string]any{"name": "stdout", "text": "b\n"}),
+		msg("execute_result", map[string]any{"data": map[string]any{"text/html": "<table><tr><td>1</td></tr></table>", "text/plain": "1"}, "execution_count": 3}),
+		msg("error", map[string]any{"ename": "KQLError", "evalue": "bad <x>", "traceback": []string{"\x1b[31mKQLError\x1b[0m: bad <x>"}}),
+	}}
+	outs := outputsOf(rep)
+	if len(outs) != 3 || outs[0]["text"] != "ab\n" {
+		t.Fatalf("outputs = %v", outs)
+	}
+	nb := nbOf(t, &Cell{CellType: "markdown", Source: "# Title\n<script>alert(1)</script>", Metadata: map[string]any{}},
+		&Cell{CellType: "code", Source: "T | take 1", Metadata: map[string]any{}, Outputs: outs})
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, nb, "r"); err != nil {
+		t.Fatal(err)
+	}
+	h := buf.String()
+	for _, want := range []string{"<h1>Title</h1>", "<td>1</td>", "KQLError: bad &lt;x&gt;", "T | take 1"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(h, "<script>alert") || strings.Contains(h, "\x1b[") {
+		t.Error("report carries raw script or ANSI codes")
+	}
+}
