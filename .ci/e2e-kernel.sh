@@ -64,6 +64,12 @@ checks = [
     ("time", "timed" in text(code[4], "stdout") and "Wall time:" in text(code[4], "stdout")),
     ("error", any(o.output_type == "error" and o.ename == "UnknownMagic" for o in code[5].outputs)),
     ("history", "1: %echo hello from huntbook" in text(code[6], "stdout")),
+    ("timerange", text(code[7], "stdout").startswith("start = ")),
+    ("kql html table", any(o.output_type == "execute_result" and '<table class="huntbook-table">' in o.data.get("text/html", "")
+                           and "UserPrincipalName" in o.data["text/html"] and "Failures" in o.data.get("text/plain", "")
+                           for o in code[8].outputs)),
+    ("%%kql", any(o.output_type == "execute_result" and o.data.get("text/plain", "").strip().isdigit()
+                  and int(o.data["text/plain"]) > 0 for o in code[9].outputs)),
     ("counts", [c.execution_count for c in code] == list(range(1, len(code) + 1))),
 ]
 bad = [name for name, ok in checks if not ok]
@@ -76,10 +82,10 @@ EOF
 pass "nbconvert --execute"
 
 # 5. jupyter console, non-interactive: lines on stdin, answers on stdout.
-printf '%%echo hello console\n%%lsmagic\n%%echo --stderr careful\nSecurityEvent | take 1\n' |
+printf '%%echo hello console\n%%lsmagic\n%%echo --stderr careful\nprint greeting = strcat("hello ", "kql")\nSigninLogs | take 2 | project UserPrincipalName\nSigninLogs | where NoSuchColumn == 1\n' |
   timeout 120 jupyter console --kernel huntbook --simple-prompt >"$tmp/console.txt" 2>&1 || { cat "$tmp/console.txt"; fail "jupyter console"; }
 cat "$tmp/console.txt"
-for want in "hello console" "Line magics:" "careful" "NoEngine: no KQL engine connected"; do
+for want in "hello console" "Line magics:" "careful" "hello kql" "UserPrincipalName" "(2 rows" "unknown column or variable 'NoSuchColumn'"; do
   grep -qF "$want" "$tmp/console.txt" || fail "jupyter console output lacks '$want'"
 done
 pass "jupyter console"

@@ -1,8 +1,9 @@
 """jupyter_kernel_test run against the installed huntbook kernel.
 
 Every sample attribute is set so that no test is skipped; .ci/e2e-kernel.sh
-fails the run if any is. Until the KQL engine is wired into the kernel the
-samples use magics, which need no engine.
+fails the run if any is. Samples are KQL run on the embedded engine's
+built-in sample tenant, except where only a magic can do it (KQL has no
+stdout or stderr, so those use %echo).
 """
 
 import unittest
@@ -19,6 +20,10 @@ class HuntbookKernelTests(jkt.KernelTests):
     code_stderr = "%echo --stderr something went wrong"
 
     completion_samples = [
+        {"text": "SigninL", "matches": {"SigninLogs"}},
+        {"text": "SigninLogs | whe", "matches": {"where"}},
+        {"text": "SigninLogs | where UserPrinc", "matches": {"UserPrincipalName"}},
+        {"text": "print strca", "matches": {"strcat", "strcat_array", "strcat_delim"}},
         {"text": "%ec", "matches": {"%echo"}},
         {"text": "%%ma", "matches": {"%%markdown"}},
         {"text": "%h", "matches": {"%history", "%%html"}},
@@ -45,12 +50,16 @@ class HuntbookKernelTests(jkt.KernelTests):
 
     code_page_something = "%echo?"
 
-    code_generate_error = "%nosuchmagic"
+    code_generate_error = "SigninLogs | where NoSuchColumn == 1"
 
     code_execute_result = [
+        {"code": "print x=1", "result": "1"},
+        {"code": "print s=strcat('hunt', 'ing')", "result": "hunting"},
+        {"code": "SigninLogs | take 3 | count", "result": "3"},
+        {"code": "print x=1", "mime": "text/html"},
         {"code": "%lsmagic", "mime": "text/plain"},
     ]
-    code_history_pattern = "%lsm*"
+    code_history_pattern = "SigninLogs | take*"
     supported_history_operations = ("tail", "range", "search")
 
     code_display_data = [
@@ -58,7 +67,7 @@ class HuntbookKernelTests(jkt.KernelTests):
         {"code": "%%markdown\n# Hunt notes", "mime": "text/markdown"},
     ]
 
-    code_inspect_sample = "%echo"
+    code_inspect_sample = "print strlen"
 
     code_clear_output = "%echo soon gone\n%clear"
 

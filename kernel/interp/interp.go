@@ -17,6 +17,7 @@ import (
 
 	"github.com/huntbook/huntbook/kernel"
 	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/providers"
 )
 
 // DefaultMaxRows is how many rows a result shows before it is truncated.
@@ -37,6 +38,16 @@ type Interpreter struct {
 	RenderChart func(Result) (map[string]any, error)
 	// Version goes into language_info.version.
 	Version string
+	// OpenProvider opens a provider by name for %connect and %%kql NAME
+	// (dirs are %connect local's folders; overrides hold endpoint, auth
+	// and token_env). Without it only the registry's local provider opens.
+	OpenProvider func(name string, dirs []string, overrides map[string]string) (providers.Provider, error)
+	// ConfigPath is the msticpyconfig.yaml to use; empty finds it as
+	// MSTICPy does.
+	ConfigPath string
+
+	// cellEngines are the providers %%kql NAME opened, by name.
+	cellEngines map[string]*ProviderEngine
 }
 
 // New makes an interpreter with the built-in magics. engine may be nil:
@@ -114,6 +125,22 @@ func (in *Interpreter) keep(r Result) {
 	in.last = &r
 	if r.Name != "" {
 		in.named[r.Name] = r
+	}
+}
+
+// Shutdown closes the providers the interpreter opened; the kernel calls
+// it once when it stops.
+func (in *Interpreter) Shutdown(restart bool) {
+	in.mu.Lock()
+	engines := in.cellEngines
+	in.cellEngines = nil
+	e := in.engine
+	in.mu.Unlock()
+	for _, ce := range engines {
+		ce.Close()
+	}
+	if c, ok := e.(interface{ Close() error }); ok {
+		c.Close()
 	}
 }
 
@@ -263,7 +290,11 @@ func (x *execution) runMagic(ctx context.Context, text string, kind MagicKind, b
 // runQuery sends one query to the engine and shows what comes back; line
 // is the cell line the query starts on.
 func (x *execution) runQuery(ctx context.Context, q string, line int) error {
-	e := x.in.Engine()
+	return x.runQueryOn(ctx, x.in.Engine(), q, line)
+}
+
+// runQueryOn is runQuery on a given engine (%%kql NAME).
+func (x *execution) runQueryOn(ctx context.Context, e Engine, q string, line int) error {
 	if e == nil {
 		return &queryError{err: ErrNoEngine, query: q, line: line}
 	}

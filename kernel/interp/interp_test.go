@@ -334,21 +334,21 @@ func TestRegister(t *testing.T) {
 		t.Error("magic without Run accepted")
 	}
 	var got *Call
-	err := in.Register(Magic{Name: "kql", Kind: CellMagic, KQLBody: true, Usage: "%%kql", Run: func(ctx context.Context, c *Call) error {
+	err := in.Register(Magic{Name: "hunt", Kind: CellMagic, KQLBody: true, Usage: "%%hunt", Run: func(ctx context.Context, c *Call) error {
 		got = c
 		return errors.New("went wrong")
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, reply := run(t, in, "%%kql --x 1\nT\n| take 1")
+	_, reply := run(t, in, "%%hunt --x 1\nT\n| take 1")
 	if got == nil || got.Args != "--x 1" || got.Body != "T\n| take 1" || !got.Cell || got.Line != 1 {
 		t.Errorf("call = %+v", got)
 	}
-	if reply.Err == nil || reply.Err.Value != "%%kql: went wrong" {
+	if reply.Err == nil || reply.Err.Value != "%%hunt: went wrong" {
 		t.Errorf("error = %+v", reply.Err)
 	}
-	if New(nil).magic("kql") != nil {
+	if New(nil).magic("hunt") != nil {
 		t.Error("Register must not leak into other interpreters")
 	}
 }
@@ -425,7 +425,7 @@ func TestComplete(t *testing.T) {
 	}{
 		{"%ec", -1, "%echo", 0, 3},
 		{"%%h", -1, "%%html", 0, 3},
-		{"%ti", -1, "%%time,%time", 0, 3},
+		{"%ti", -1, "%%time,%time,%timerange", 0, 3},
 		{"%h", -1, "%%html,%history", 0, 2},
 		{"%%h", -1, "%%html", 0, 3},
 		{"print 1\n  %his", -1, "%history", 10, 14},
