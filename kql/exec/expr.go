@@ -51,11 +51,9 @@ func (r *runner) compiler(sch types.Schema) *compiler {
 func (c *compiler) compile(e ast.Expr) (*cexpr, error) {
 	switch x := e.(type) {
 	case *ast.Lit:
-		v := x.Value
-		if v.Type == types.Null {
-			v = types.NullOf(types.Dynamic)
-		}
-		return constExpr(v), nil
+		// an untyped null keeps type null so that functions and operators
+		// take it as a null of the other operand's type
+		return constExpr(x.Value), nil
 	case *ast.ParenExpr:
 		return c.compile(x.X)
 	case *ast.Ident:

@@ -31,6 +31,31 @@ func unify(fn string, ts []types.Type) (types.Type, error) {
 	return out, nil
 }
 
+// unifyBranches is unify for the value arguments of iff and case, which
+// Kusto also accepts when a branch is dynamic (iff(c, parse_json(x).a, "")):
+// the result is then dynamic and scalar branches become dynamic values.
+func unifyBranches(fn string, ts []types.Type) (types.Type, error) {
+	for _, t := range ts {
+		if t == types.Dynamic {
+			return types.Dynamic, nil
+		}
+	}
+	return unify(fn, ts)
+}
+
+// branchType is the type unifyBranches gave the values vs at bind time.
+func branchType(vs []types.Value) types.Type {
+	ts := make([]types.Type, len(vs))
+	for i, v := range vs {
+		ts[i] = v.Type
+	}
+	t, err := unifyBranches("", ts)
+	if err != nil {
+		return vs[0].Type
+	}
+	return t
+}
+
 // coerce converts v to t where unify widened it (long to real, ...).
 func coerce(v types.Value, t types.Type) types.Value {
 	if v.Type == t || t == types.Null {
@@ -121,11 +146,11 @@ func init() {
 			if !kindOK('b', args[0]) {
 				return types.Null, fmt.Errorf("%s(): argument 1 (the condition) must be bool, got %s", name, args[0])
 			}
-			return unify(name, args[1:])
+			return unifyBranches(name, args[1:])
 		}
 	}
 	iffEval := func(_ *Env, a []types.Value) (types.Value, error) {
-		t := resultOf(a[1:])
+		t := branchType(a[1:])
 		if isTrue(a[0]) {
 			return coerce(a[1], t), nil
 		}
@@ -145,7 +170,7 @@ func init() {
 				}
 				vals = append(vals, args[i+1])
 			}
-			return unify("case", append(vals, args[len(args)-1]))
+			return unifyBranches("case", append(vals, args[len(args)-1]))
 		},
 		func(_ *Env, a []types.Value) (types.Value, error) {
 			vals := []types.Value{}
@@ -153,7 +178,7 @@ func init() {
 				vals = append(vals, a[i])
 			}
 			vals = append(vals, a[len(a)-1])
-			t := resultOf(vals)
+			t := branchType(vals)
 			for i := 0; i < len(a)-1; i += 2 {
 				if isTrue(a[i]) {
 					return coerce(a[i+1], t), nil

@@ -137,6 +137,11 @@ func TestConditionals(t *testing.T) {
 		{"iff", A(B(true), L(1), R(2.5)), R(1)},
 		{"iff", A(B(true), N(types.Null), L(2)), N(types.Long)},
 		{"iif", A(B(true), TS("1h"), TS("2h")), TS("1h")},
+		// a dynamic branch makes the result dynamic; scalar branches convert
+		{"iff", A(B(true), D(`{"a":1}`), S("none")), D(`{"a":1}`)},
+		{"iff", A(B(false), D(`"x"`), S("none")), D(`"none"`)},
+		{"iff", A(B(false), S("none"), D(`[1]`)), D(`[1]`)},
+		{"case", A(B(false), D(`1`), B(true), S("b"), S("c")), D(`"b"`)},
 		{"case", A(B(false), S("a"), B(true), S("b"), S("c")), S("b")},
 		{"case", A(B(false), S("a"), B(false), S("b"), S("c")), S("c")},
 		{"case", A(N(types.Bool), L(1), L(0)), L(0)},

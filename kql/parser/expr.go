@@ -394,6 +394,13 @@ func (p *parser) parsePrimary() ast.Expr {
 				p.next()
 				return lit
 			}
+		case "null":
+			// a bare null is the untyped null literal (dynamic(null) in use)
+			if nt.tok != token.LPAREN {
+				lit := &ast.Lit{ValuePos: pos, EndPos: p.peek(0).end(), Value: types.NullOf(types.Null), Raw: p.lit}
+				p.next()
+				return lit
+			}
 		}
 		if nt.tok == token.LPAREN {
 			switch {

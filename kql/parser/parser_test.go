@@ -157,6 +157,7 @@ func TestLiterals(t *testing.T) {
 		{"true", types.NewBool(true)},
 		{"bool(null)", types.NullOf(types.Bool)},
 		{"long(null)", types.NullOf(types.Long)},
+		{"null", types.NullOf(types.Null)},
 		{"int(-7)", types.NewInt(-7)},
 		{"real(nan)", types.NewReal(math.NaN())},
 		{"real(-inf)", types.NewReal(math.Inf(-1))},
