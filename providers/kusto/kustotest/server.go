@@ -241,7 +241,7 @@ func (s *Server) Frames(ans *Answer) []any {
 	}
 	frames = append(frames, map[string]any{"FrameType": "DataTable", "TableId": 0, "TableKind": "QueryProperties", "TableName": "@ExtendedProperties",
 		"Columns": []map[string]string{{"ColumnName": "TableId", "ColumnType": "int"}, {"ColumnName": "Key", "ColumnType": "string"}, {"ColumnName": "Value", "ColumnType": "dynamic"}},
-		"Rows": nonNil(props)})
+		"Rows":    nonNil(props)})
 	for i, t := range ans.Tables {
 		id := i + 1
 		if !s.Progressive {
