@@ -71,6 +71,11 @@ func NewServer(tables map[string]*table.Table, now time.Time) *Server {
 	return s
 }
 
+// Engine is the handler NewServer uses: the embedded engine over tables,
+// now() pinned to now when not zero. Tests call it to get the answer a
+// query should produce.
+func Engine(tables map[string]*table.Table, now time.Time) Handler { return fake.Engine(tables, now) }
+
 // NewHandlerServer serves queries with h.
 func NewHandlerServer(h Handler) *Server {
 	s := &Server{WorkspaceID: DefaultWorkspaceID, Token: DefaultToken, WaitUnit: time.Second, handler: h}
