@@ -84,7 +84,8 @@ func TestBuiltinRunsOnEngine(t *testing.T) {
 		rows[q.Name] = res[0].Table.Rows()
 	}
 	// The planted stories must be found by the queries written for them.
-	for _, name := range []string{"OfficeActivity.mailbox_rule_creation", "CloudAppEvents.label_downgrades", "SigninLogs.failed_signins_by_user"} {
+	for _, name := range []string{"OfficeActivity.mailbox_rule_creation", "CloudAppEvents.label_downgrades", "SigninLogs.failed_signins_by_user",
+		"McasShadowItReporting.shadow_it_uploads", "PurviewDataSensitivityLogs.sensitive_data_discovered"} {
 		if rows[name] == 0 {
 			t.Errorf("%s found nothing in the sample tenant", name)
 		}
