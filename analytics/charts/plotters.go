@@ -101,6 +101,23 @@ func (x *xyPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 	flush()
 }
 
+// GlyphBoxes makes the plot leave room for whole dots at its edges.
+func (x *xyPlotter) GlyphBoxes(plt *plot.Plot) []plot.GlyphBox {
+	if !x.dots {
+		return nil
+	}
+	r := vg.Points(3)
+	var boxes []plot.GlyphBox
+	for _, p := range x.pts {
+		if math.IsNaN(p.Y) {
+			continue
+		}
+		boxes = append(boxes, plot.GlyphBox{X: plt.X.Norm(p.X), Y: plt.Y.Norm(p.Y),
+			Rectangle: vg.Rectangle{Min: vg.Point{X: -r, Y: -r}, Max: vg.Point{X: r, Y: r}}})
+	}
+	return boxes
+}
+
 // clampBase keeps an area's floor inside the y range (a log axis has no 0).
 func clampBase(b float64, plt *plot.Plot) float64 {
 	if b < plt.Y.Min {
