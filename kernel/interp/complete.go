@@ -3,8 +3,10 @@ package interp
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/huntbook/huntbook/kernel"
+	"github.com/huntbook/huntbook/kql/binder"
 )
 
 // lineAt returns the bounds of the line holding byte offset pos.
@@ -101,8 +103,38 @@ func (in *Interpreter) Complete(code string, cursor int) kernel.CompleteReply {
 	if e == nil || !ok {
 		return kernel.CompleteReply{CursorStart: cursor, CursorEnd: cursor}
 	}
+	if tc, ok := e.(typedCompleter); ok {
+		return typedReply(code, start, tc, code[start:end], cursor-start)
+	}
 	matches, s, t := e.Complete(code[start:end], cursor-start)
 	return kernel.CompleteReply{Matches: matches, CursorStart: start + s, CursorEnd: start + t}
+}
+
+// typedCompleter is an engine that knows what each completion is.
+type typedCompleter interface {
+	CompleteTyped(code string, cursor int) ([]binder.Completion, int, int)
+}
+
+// typedReply completes through a typedCompleter, adding JupyterLab's
+// _jupyter_types_experimental metadata (kind and signature of each match;
+// offsets in code points, as the protocol counts).
+func typedReply(cell string, base int, tc typedCompleter, code string, cursor int) kernel.CompleteReply {
+	items, s, t := tc.CompleteTyped(code, cursor)
+	start, end := base+s, base+t
+	rs, re := utf8.RuneCountInString(cell[:start]), utf8.RuneCountInString(cell[:end])
+	matches := make([]string, 0, len(items))
+	types := make([]any, 0, len(items))
+	seen := map[string]bool{}
+	for _, it := range items {
+		if seen[it.Label] {
+			continue
+		}
+		seen[it.Label] = true
+		matches = append(matches, it.Label)
+		types = append(types, map[string]any{"start": rs, "end": re, "text": it.Label, "type": it.Kind.String(), "signature": it.Detail})
+	}
+	return kernel.CompleteReply{Matches: matches, CursorStart: start, CursorEnd: end,
+		Metadata: map[string]any{"_jupyter_types_experimental": types}}
 }
 
 // completeArgs asks a magic to complete its own arguments; the cursor is

@@ -477,6 +477,24 @@ func TestProviderCompletionAndInspect(t *testing.T) {
 	if r := in.Complete("Events | take li", 16); !contains(r.Matches, "limit") {
 		t.Errorf("parameter not offered: %v", r.Matches)
 	}
+	// Named results of earlier cells complete as tables, with their columns.
+	mustRun(t, in, "Events | summarize Logons = count() by Account | as PerAccount")
+	if r := in.Complete("PerA", 4); strings.Join(r.Matches, ",") != "PerAccount" {
+		t.Errorf("named result not offered: %v", r.Matches)
+	}
+	if r := in.Complete("PerAccount | where Lo", 21); len(r.Matches) == 0 || r.Matches[0] != "Logons" {
+		t.Errorf("named result's columns not offered: %v", r.Matches)
+	}
+	// JupyterLab's typed metadata, offsets in code points.
+	r := in.Complete("// é\nEvents | where Acc", 24)
+	typed, _ := r.Metadata["_jupyter_types_experimental"].([]any)
+	if len(typed) != 1 || r.CursorStart != 21 {
+		t.Fatalf("typed completion = %v %v at %d", r.Matches, r.Metadata, r.CursorStart)
+	}
+	if m := typed[0].(map[string]any); m["text"] != "Account" || m["type"] != "column" || m["signature"] != "string" || m["start"] != 20 || m["end"] != 23 {
+		t.Errorf("typed metadata = %v", m)
+	}
+
 	// Magic arguments: table names for %schema, kept names for %export.
 	if r := in.Complete("%schema Ho", 10); strings.Join(r.Matches, ",") != "Hosts" || r.CursorStart != 8 {
 		t.Errorf("%%schema completion = %v at %d", r.Matches, r.CursorStart)
@@ -488,10 +506,10 @@ func TestProviderCompletionAndInspect(t *testing.T) {
 	inspect := []struct{ code, want string }{
 		{"print strlen", "strlen("},
 		{"Events | summarize dcount", "(aggregate)"},
-		{"Events", "table Events, 4 columns\n  TimeGenerated  datetime"},
-		{"Events | where Account", "column Account: string (table Events)"},
-		{"Events | where", "operator where"},
-		{"Events | take limit", "query parameter limit: long = 3"},
+		{"Events", "table Events\n  TimeGenerated: datetime\n  Account: string"},
+		{"Events | where Account", "column Account: string"},
+		{"Events | where", "where operator"},
+		{"Events | take limit", "let limit: long"},
 	}
 	for _, tc := range inspect {
 		r := in.Inspect(tc.code, len(tc.code), 0)

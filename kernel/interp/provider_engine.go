@@ -23,6 +23,9 @@ type ProviderEngine struct {
 	provider providers.Provider
 	session  providers.Session
 	params   map[string]types.Value
+	// named are the schemas of this session's named results (| as Name),
+	// for completion.
+	named map[string]types.Schema
 	// Timeout bounds each query (0: the provider's default).
 	Timeout time.Duration
 
@@ -53,7 +56,18 @@ func (e *ProviderEngine) Switch(p providers.Provider) {
 	if e.provider != nil && e.provider != p {
 		e.provider.Close()
 	}
-	e.provider, e.session = p, nil
+	e.provider, e.session, e.named = p, nil, nil
+}
+
+// namedSchemas returns the schemas of the session's named results.
+func (e *ProviderEngine) namedSchemas() map[string]types.Schema {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make(map[string]types.Schema, len(e.named))
+	for k, v := range e.named {
+		out[k] = v
+	}
+	return out
 }
 
 // Close releases the provider.
@@ -152,6 +166,14 @@ func (e *ProviderEngine) Run(ctx context.Context, query string) ([]Result, error
 		if r.Render != nil {
 			out[i].Chart = &ChartRequest{Kind: r.Render.Kind, Props: r.Render.Props}
 		}
+		if r.Name != "" && r.Table != nil {
+			e.mu.Lock()
+			if e.named == nil {
+				e.named = map[string]types.Schema{}
+			}
+			e.named[r.Name] = r.Table.Schema()
+			e.mu.Unlock()
+		}
 	}
 	return out, nil
 }
@@ -176,14 +198,13 @@ func (e *ProviderEngine) Tables(ctx context.Context) ([]providers.TableInfo, err
 	return ts, nil
 }
 
-// Complete completes KQL from the provider's tables and the function
-// library (see complete_kql.go).
+// Complete completes KQL through the binder (see complete_kql.go).
 func (e *ProviderEngine) Complete(code string, cursor int) ([]string, int, int) {
 	return completeKQL(e, code, cursor)
 }
 
-// Inspect documents the table, column, function or operator under the
-// cursor (see complete_kql.go).
+// Inspect documents the table, column, function, operator or name under
+// the cursor (see complete_kql.go).
 func (e *ProviderEngine) Inspect(code string, cursor int) (string, bool) {
 	return inspectKQL(e, code, cursor)
 }
