@@ -24,7 +24,6 @@ import (
 
 	"github.com/huntbook/huntbook/kernel"
 	"github.com/huntbook/huntbook/kernel/interp"
-	"github.com/huntbook/huntbook/providers/local"
 )
 
 func init() {
@@ -35,9 +34,10 @@ func init() {
 // newEngine is the KQL engine the kernel runs queries with: the embedded
 // engine on the built-in sample tenant until a %connect says otherwise.
 var newEngine = func() interp.Engine {
-	p, err := local.New(local.Kind, workspacesFromEnv(), local.Options{})
+	p, err := openProvider(os.Getenv(envProvider), workspacesFromEnv(), nil)
 	if err != nil {
-		return nil
+		fmt.Fprintln(os.Stderr, "huntbook kernel:", err)
+		return brokenEngine{err}
 	}
 	return interp.NewProviderEngine(p)
 }

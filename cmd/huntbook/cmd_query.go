@@ -14,22 +14,14 @@ import (
 	"github.com/huntbook/huntbook/kernel/interp"
 	"github.com/huntbook/huntbook/kql/workspace"
 	"github.com/huntbook/huntbook/providers"
-	"github.com/huntbook/huntbook/providers/local"
 )
 
 func init() {
 	register(&command{name: "query", summary: "run KQL and print the results", run: runQuery})
 }
 
-// queryProvider opens the provider a query command asked for. It is a
-// variable so that remote providers (Sentinel, Kusto) plug in where they are
-// configured.
-var queryProvider = func(name string, workspaces []string, overrides map[string]string) (providers.Provider, error) {
-	if name != "" && name != local.Kind {
-		return nil, fmt.Errorf("unknown provider %q", name)
-	}
-	return local.New(local.Kind, workspaces, local.Options{})
-}
+// queryProvider opens the provider a query asked for; tests replace it.
+var queryProvider = openProvider
 
 type multiFlag []string
 

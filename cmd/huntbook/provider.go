@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/huntbook/huntbook/kernel/interp"
+	"github.com/huntbook/huntbook/msticconfig"
+	"github.com/huntbook/huntbook/providers"
+	"github.com/huntbook/huntbook/providers/local"
+
+	// Remote provider kinds register themselves.
+	_ "github.com/huntbook/huntbook/providers/kusto"
+	_ "github.com/huntbook/huntbook/providers/sentinel"
+)
+
+// openProvider opens the provider a command or the kernel was asked for:
+// the embedded engine over workspace folders (or the sample tenant) for ""
+// and "local", otherwise a workspace or cluster configured in
+// msticpyconfig.yaml (found as MSTICPy finds it), with overrides such as
+// endpoint, auth and token_env.
+func openProvider(name string, workspaces []string, overrides map[string]string) (providers.Provider, error) {
+	if name == "" || strings.EqualFold(name, local.Kind) {
+		if len(workspaces) > 0 || name == "" {
+			return local.New(local.Kind, workspaces, local.Options{})
+		}
+	}
+	cfg, err := msticconfig.Load("")
+	var invalid *msticconfig.InvalidError
+	if err != nil && !errors.As(err, &invalid) {
+		if strings.EqualFold(name, local.Kind) {
+			return local.New(local.Kind, nil, local.Options{})
+		}
+		return nil, fmt.Errorf("provider %q needs msticpyconfig.yaml: %w", name, err)
+	}
+	if invalid != nil {
+		return nil, fmt.Errorf("msticpyconfig.yaml has errors (run 'huntbook config validate'): %w", err)
+	}
+	return providers.FromConfig(cfg, name, overrides)
+}
+
+// brokenEngine answers every query with the error that kept the kernel's
+// provider from opening, so the user sees why in the cell, not in a log.
+type brokenEngine struct{ err error }
+
+func (b brokenEngine) Run(context.Context, string) ([]interp.Result, error) { return nil, b.err }
+func (b brokenEngine) Complete(code string, cursor int) ([]string, int, int) {
+	return nil, cursor, cursor
+}
+func (b brokenEngine) Inspect(string, int) (string, bool) { return "", false }
