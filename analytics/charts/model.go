@@ -142,7 +142,7 @@ func Build(t *table.Table, kind string, props map[string]any) (*Chart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %v", kind, err)
 	}
-	if c.XTitle == "" {
+	if c.XTitle == "" && c.Kind != "ladderchart" { // a ladder's x is a start-to-end span, not one column
 		c.XTitle = c.XColumn
 	}
 	if c.YTitle == "" && len(c.YColumns) == 1 {

@@ -177,7 +177,7 @@ card Severity=High`},
 		{name: "card of nothing", t: datatable(t, "Alerts:long"), kind: "card", err: "card needs a result with at least one row; found 0 rows of Alerts:long"},
 		{name: "ladderchart: the last two columns are start and end", t: datatable(t, "Host:string, User:string, Start:datetime, End:datetime",
 			[]any{"web1", "alice", hour(1), hour(5)}, []any{"db1", "bob", hour(2), hour(3)}), kind: "ladderchart", props: map[string]any{"series": "User"}, want: `
-ladderchart mode=default x=Start(time) y=[] series=[User] titles=""/"Start"/""
+ladderchart mode=default x=Start(time) y=[] series=[User]
 range web1 [alice] 20T01..20T05
 range db1 [bob] 20T02..20T03`},
 		{name: "ladderchart needs times", t: datatable(t, "A:string, B:string", []any{"x", "y"}), kind: "ladderchart",

@@ -87,7 +87,16 @@ func (x *xyPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 				c.DrawGlyph(draw.GlyphStyle{Color: x.color, Radius: vg.Points(1.5), Shape: draw.CircleGlyph{}}, line[0])
 			}
 		} else {
-			c.StrokeLines(draw.LineStyle{Color: x.color, Width: vg.Points(1.5), Dashes: x.dash}, c.ClipLinesXY(line)...)
+			sty := draw.LineStyle{Color: x.color, Width: vg.Points(1.5), Dashes: x.dash}
+			// short paths: the rasteriser slows down sharply on one long
+			// jagged path (thinned series are jagged by design)
+			for _, l := range c.ClipLinesXY(line) {
+				for len(l) > 1 {
+					n := min(len(l), 64)
+					c.StrokeLines(sty, l[:n])
+					l = l[n-1:]
+				}
+			}
 		}
 		seg = seg[:0]
 	}
@@ -170,9 +179,9 @@ func (a *anomalyPlotter) Plot(c draw.Canvas, plt *plot.Plot) {
 		if p.Anomaly == 0 || math.IsNaN(p.Y) {
 			continue
 		}
-		var shape draw.GlyphDrawer = draw.TriangleGlyph{}
+		var shape draw.GlyphDrawer = draw.PyramidGlyph{}
 		if p.Anomaly < 0 {
-			shape = draw.SquareGlyph{}
+			shape = draw.BoxGlyph{}
 		}
 		pt := vg.Point{X: tx(p.X), Y: ty(p.Y)}
 		if c.Contains(pt) {
@@ -218,6 +227,16 @@ func (r *rectPlotter) DataRange() (xmin, xmax, ymin, ymax float64) {
 		pmin, pmax = math.Min(pmin, b.p0), math.Max(pmax, b.p1)
 		vmin, vmax = math.Min(vmin, math.Min(b.v0, b.v1)), math.Max(vmax, math.Max(b.v0, b.v1))
 	}
+	pmin, pmax = pmin-0.15, pmax+0.15 // keep the outer bars off the frame
+	if len(r.rects) > 0 && !r.rects[0].minWidth {
+		pad := 0.05 * (vmax - vmin) // headroom past the longest bar
+		if vmax > 0 {
+			vmax += pad
+		}
+		if vmin < 0 {
+			vmin -= pad
+		}
+	}
 	if len(r.rects) > 0 && r.rects[0].horizontal {
 		return finiteRange(vmin, vmax, pmin, pmax)
 	}
@@ -237,7 +256,7 @@ var tickSteps = []time.Duration{
 }
 
 func (timeTicker) Ticks(min, max float64) []plot.Tick {
-	return TimeTicks(min, max, 7)
+	return TimeTicks(min, max, 6)
 }
 
 // TimeTicks returns ticks for a time axis from min to max (Unix seconds),
@@ -297,14 +316,20 @@ func formatTick(v float64, step, span time.Duration) string {
 		return t.Format("15:04:05")
 	case step >= 24*time.Hour:
 		return t.Format("Jan 2")
-	case span <= 24*time.Hour:
-		if t.Hour() == 0 && t.Minute() == 0 {
-			return t.Format("Jan 2")
-		}
-		return t.Format("15:04")
+	case t.Hour() == 0 && t.Minute() == 0:
+		return t.Format("Jan 2") // the date shows where a day starts
 	}
-	if t.Hour() == 0 && t.Minute() == 0 {
-		return t.Format("Jan 2")
+	return t.Format("15:04")
+}
+
+// blankTicks keeps another ticker's ticks (and so the grid) but drops the
+// labels: stacked panels share the bottom panel's labels.
+type blankTicks struct{ plot.Ticker }
+
+func (b blankTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := b.Ticker.Ticks(min, max)
+	for i := range ticks {
+		ticks[i].Label = ""
 	}
-	return t.Format("Jan 2 15:04")
+	return ticks
 }

@@ -278,6 +278,7 @@ func newPlot(c *Chart, first, last bool) *plot.Plot {
 	}
 	if !last {
 		p.X.Label.Text = ""
+		defer func() { p.X.Tick.Marker = blankTicks{p.X.Tick.Marker} }()
 	}
 	grid := color.RGBA{0xdd, 0xdd, 0xdd, 0xff}
 	switch c.XKind {
@@ -483,6 +484,7 @@ func addTimepivot(p *plot.Plot, c *Chart) {
 		p.Add(&xyPlotter{pts: pts, color: seriesColor(s, i), dots: true, glyph: draw.BoxGlyph{}})
 	}
 	p.NominalY(labels...)
+	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5 // lanes off the frame
 	p.Add(newGridX(color.RGBA{0xdd, 0xdd, 0xdd, 0xff}))
 }
 
@@ -526,8 +528,8 @@ func buildLegend(c *Chart) (plot.Legend, vg.Length) {
 		}
 		if c.Kind == "anomalychart" {
 			entries = append(entries, "anomaly (rise)", "anomaly (dip)")
-			l.Add("anomaly (rise)", glyphThumb{draw.TriangleGlyph{}})
-			l.Add("anomaly (dip)", glyphThumb{draw.SquareGlyph{}})
+			l.Add("anomaly (rise)", glyphThumb{draw.PyramidGlyph{}})
+			l.Add("anomaly (dip)", glyphThumb{draw.BoxGlyph{}})
 		}
 	}
 	if !c.Legend || len(entries) == 0 {
@@ -577,12 +579,14 @@ func drawCard(dc draw.Canvas, c *Chart) {
 	name.Font.Size = vg.Points(11)
 	name.Color = color.RGBA{0x55, 0x55, 0x55, 0xff}
 	name.XAlign = draw.XCenter
+	name.YAlign = draw.YTop
 	val := p.Title.TextStyle
 	val.XAlign = draw.XCenter
+	val.YAlign = draw.YBottom
 	val.Color = palette[0]
 	n := len(c.Card)
 	w := (dc.Max.X - dc.Min.X) / vg.Length(n)
-	val.Font.Size = min(vg.Points(40), (dc.Max.Y-dc.Min.Y)/4, w/6)
+	val.Font.Size = min(vg.Points(64), (dc.Max.Y-dc.Min.Y)/3, w/4)
 	cy := dc.Min.Y + (dc.Max.Y-dc.Min.Y)/2
 	if c.Title != "" {
 		t := p.Title.TextStyle
@@ -593,7 +597,7 @@ func drawCard(dc draw.Canvas, c *Chart) {
 		x := dc.Min.X + w*vg.Length(i) + w/2
 		maxRunes := max(4, int(w/(val.Font.Size*0.6)))
 		dc.FillText(val, vg.Point{X: x, Y: cy}, truncate(f.Value, maxRunes))
-		dc.FillText(name, vg.Point{X: x, Y: cy - vg.Points(18)}, truncate(f.Name, 40))
+		dc.FillText(name, vg.Point{X: x, Y: cy - vg.Points(6)}, truncate(f.Name, 40))
 	}
 }
 
