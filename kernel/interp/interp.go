@@ -33,8 +33,9 @@ type Interpreter struct {
 
 	// MaxRows limits the rows displayed (the full result is kept).
 	MaxRows int
-	// RenderChart, when set, turns a result with a Chart into a MIME
-	// bundle; without it the table is shown with a note.
+	// RenderChart turns a result with a Chart into a MIME bundle (New sets
+	// it to draw with analytics/charts); when nil, or when it fails, the
+	// table is shown with a note.
 	RenderChart func(Result) (map[string]any, error)
 	// Version goes into language_info.version.
 	Version string
@@ -54,6 +55,7 @@ type Interpreter struct {
 // queries then fail with ErrNoEngine until SetEngine.
 func New(engine Engine) *Interpreter {
 	in := &Interpreter{engine: engine, magics: map[string]*Magic{}, named: map[string]Result{}, MaxRows: DefaultMaxRows}
+	in.RenderChart = func(r Result) (map[string]any, error) { return RenderChart(r, in.maxRows()) }
 	builtinMu.Lock()
 	defer builtinMu.Unlock()
 	for _, m := range builtins {
@@ -317,18 +319,26 @@ func (x *execution) show(r Result) {
 
 // bundle renders a result (a chart when a renderer is set).
 func (in *Interpreter) bundle(r Result) (map[string]any, map[string]any) {
-	maxRows := in.MaxRows
-	if maxRows <= 0 {
-		maxRows = DefaultMaxRows
-	}
+	maxRows := in.maxRows()
 	if r.Chart != nil && in.RenderChart != nil {
-		if data, err := in.RenderChart(r); err == nil {
+		data, err := in.RenderChart(r)
+		switch {
+		case err == nil:
 			return data, nil
-		} else {
+		case errors.Is(err, errTableChart):
+			r.Chart = nil
+		default:
 			r.Chart = &ChartRequest{Kind: r.Chart.Kind + " (chart failed: " + err.Error() + ")"}
 		}
 	}
 	return Bundle(r, maxRows), nil
+}
+
+func (in *Interpreter) maxRows() int {
+	if in.MaxRows <= 0 {
+		return DefaultMaxRows
+	}
+	return in.MaxRows
 }
 
 // cellOutput holds back the latest value so that only a cell's last value
