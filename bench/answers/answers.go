@@ -26,10 +26,15 @@ type Answer struct {
 	Rows    [][]any  `json:"rows"`
 }
 
-// File is what an engine's runner writes.
+// File is what an engine's runner writes in answer mode, where it loads
+// the tables once and answers every question once.
 type File struct {
 	Engine  string            `json:"engine"`
 	Answers map[string]Answer `json:"answers"`
+	// Resident memory of that process (VmHWM from /proc/self/status) after
+	// loading and after answering every question.
+	RSSAfterLoad int64 `json:"rss_after_load"`
+	RSSPeak      int64 `json:"rss_peak"`
 }
 
 // Read loads an answer file.

@@ -88,3 +88,27 @@ func mustTime(s string) time.Time {
 	}
 	return t
 }
+
+func TestMedianAndPeakRSS(t *testing.T) {
+	for _, c := range []struct {
+		in   []float64
+		want float64
+	}{{nil, 0}, {[]float64{3}, 3}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		if got := Median(c.in); got != c.want {
+			t.Errorf("Median(%v) = %v, want %v", c.in, got, c.want)
+		}
+	}
+	n, err := PeakRSS()
+	if err != nil || n < 1<<20 {
+		t.Errorf("PeakRSS = %d, %v; want at least 1 MiB", n, err)
+	}
+	path := filepath.Join(t.TempDir(), "t.json")
+	in := &Timings{Engine: "x", Load: map[string][]float64{"T": {1, 2}}, Questions: map[string][]float64{"q": {3}}}
+	if err := WriteTimings(path, in); err != nil {
+		t.Fatal(err)
+	}
+	out, err := ReadTimings(path)
+	if err != nil || Median(out.Load["T"]) != 1.5 || out.Questions["q"][0] != 3 {
+		t.Errorf("ReadTimings = %+v, %v", out, err)
+	}
+}
