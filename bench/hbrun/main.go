@@ -31,6 +31,7 @@ func main() {
 	runs := flag.Int("runs", 5, "timed runs of each question")
 	loadRuns := flag.Int("load-runs", 3, "timed loads of each table")
 	only := flag.String("q", "", "run only this question (for profiling)")
+	label := flag.String("version", "", "version to record (run.sh passes the git commit)")
 	flag.Parse()
 	if *data == "" || (*ansPath == "") == (*timPath == "") {
 		fmt.Fprintln(os.Stderr, "usage: hbrun -data DIR (-answers FILE | -timings FILE [-runs N] [-load-runs N])")
@@ -48,7 +49,7 @@ func main() {
 	if *ansPath != "" {
 		err = answerAll(*data, *ansPath, qs)
 	} else {
-		err = timeAll(*data, *timPath, qs, *runs, *loadRuns)
+		err = timeAll(*data, *timPath, qs, *runs, *loadRuns, *label)
 	}
 	if err != nil {
 		fail(err)
@@ -123,8 +124,11 @@ func answerAll(dir, path string, qs []questions.Question) error {
 	return answers.Write(path, f)
 }
 
-func timeAll(dir, path string, qs []questions.Question, runs, loadRuns int) error {
-	t := &answers.Timings{Engine: "huntbook", Version: version(), Load: map[string][]float64{}, Questions: map[string][]float64{}}
+func timeAll(dir, path string, qs []questions.Question, runs, loadRuns int, label string) error {
+	if label == "" {
+		label = version()
+	}
+	t := &answers.Timings{Engine: "huntbook", Version: label, Load: map[string][]float64{}, Questions: map[string][]float64{}}
 	var p *local.Provider
 	for range max(1, loadRuns) {
 		p = nil // let the previous load's tables go before timing the next
