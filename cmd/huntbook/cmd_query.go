@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/huntbook/huntbook/analytics/charts"
 	"github.com/huntbook/huntbook/kernel/interp"
 	"github.com/huntbook/huntbook/kql/workspace"
 	"github.com/huntbook/huntbook/providers"
@@ -40,6 +42,7 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 	auth := fs.String("auth", "", "authentication method for a remote provider")
 	tokenEnv := fs.String("token-env", "", "environment variable holding a bearer token")
 	timeout := fs.Duration("timeout", 0, "query timeout (e.g. 2m); 0 means none")
+	plot := fs.String("plot", "", "write the chart of a rendered query to FILE.png or FILE.svg")
 	maxRows := fs.Int("max-rows", 1<<30, "rows to print per result in table format")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: huntbook query [flags] QUERY|-\n\nRuns KQL (a script of ';'-separated statements prints each result in turn).\n\nFlags:")
@@ -91,6 +94,7 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 		printQueryError(stderr, query, err)
 		return 1
 	}
+	plotted := false
 	for i, r := range results {
 		for _, w := range r.Warnings {
 			fmt.Fprintln(stderr, "warning:", w)
@@ -113,16 +117,48 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "huntbook query:", err)
 			return 1
 		}
+		if *plot != "" && r.Render != nil {
+			if err := writePlot(*plot, r); err != nil {
+				fmt.Fprintln(stderr, "huntbook query: --plot:", err)
+				return 1
+			}
+			plotted = true
+		}
 		if *stats {
 			s := r.Stats
 			fmt.Fprintf(stderr, "statement %d: %d rows out, %d rows scanned, %.1f MB read, peak %.1f MB, %s\n",
 				i+1, r.Table.Rows(), s.RowsScanned, float64(s.BytesRead)/1e6, float64(s.PeakMemory)/1e6, s.Elapsed.Round(time.Microsecond))
 		}
 	}
+	if *plot != "" && !plotted {
+		fmt.Fprintln(stderr, "huntbook query: --plot: the query has no render operator, so there is no chart to write")
+		return 1
+	}
 	if *stats {
 		fmt.Fprintf(stderr, "total: %d results in %s\n", len(results), time.Since(start).Round(time.Millisecond))
 	}
 	return 0
+}
+
+// writePlot renders a result's chart as PNG or SVG, chosen by the file's
+// extension.
+func writePlot(path string, r *providers.Result) error {
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	if format != "png" && format != "svg" {
+		return fmt.Errorf("%s: want a .png or .svg file", path)
+	}
+	c, err := charts.Build(r.Table, r.Render.Kind, r.Render.Props)
+	if err != nil {
+		return err
+	}
+	if c.IsTable() {
+		return fmt.Errorf("render %s draws no chart", r.Render.Kind)
+	}
+	b, err := charts.Render(c, format, 960, 540)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
 }
 
 // printQueryError prints each error with the query line and a caret under

@@ -29,12 +29,33 @@ func TestQueryCommand(t *testing.T) {
 		{[]string{"--workspace", ws, "SigninLogs\n| where NoSuch == 1"}, 1, "", "line 2, column 9"},
 		{[]string{"--workspace", ws, "--format", "xml", "print 1"}, 2, "", "unknown --format"},
 		{[]string{"--workspace", filepath.Join(ws, "missing"), "print 1"}, 1, "", "data path"},
+		{[]string{"--workspace", ws, "--plot", filepath.Join(ws, "c.txt"), "print a=1 | render barchart"}, 1, "", "want a .png or .svg"},
+		{[]string{"--workspace", ws, "--plot", filepath.Join(ws, "c.png"), "print a=1"}, 1, "", "no render operator"},
 	}
 	for _, tc := range tests {
 		var out, errb strings.Builder
 		code := run(append([]string{"query"}, tc.args...), &out, &errb)
 		if code != tc.code || !strings.Contains(out.String(), tc.out) || !strings.Contains(errb.String(), tc.err) {
 			t.Errorf("query %q = %d\nstdout %q\nstderr %q\nwant %d, %q, %q", tc.args, code, out.String(), errb.String(), tc.code, tc.out, tc.err)
+		}
+	}
+}
+
+func TestQueryPlot(t *testing.T) {
+	dir := t.TempDir()
+	for _, ext := range []string{"png", "svg"} {
+		p := filepath.Join(dir, "c."+ext)
+		var out, errb strings.Builder
+		q := "range h from 0 to 23 step 1 | extend n = h * h | render columnchart with (title='squares')"
+		if code := run([]string{"query", "--plot", p, q}, &out, &errb); code != 0 {
+			t.Fatalf("%s: %d %s", ext, code, errb.String())
+		}
+		b, err := os.ReadFile(p)
+		if err != nil || len(b) < 1000 {
+			t.Fatalf("%s: %d bytes, %v", ext, len(b), err)
+		}
+		if ext == "png" && string(b[1:4]) != "PNG" || ext == "svg" && !strings.Contains(string(b), "<svg") {
+			t.Errorf("%s: wrong format", ext)
 		}
 	}
 }
