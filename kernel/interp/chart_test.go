@@ -3,9 +3,13 @@ package interp
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"image/png"
 	"strings"
 	"testing"
+
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/types"
 )
 
 func TestRenderCharts(t *testing.T) {
@@ -82,4 +86,57 @@ func lastResult(t *testing.T, rec *recorder) map[string]any {
 	}
 	t.Fatalf("no result in %s", rec.kinds())
 	return nil
+}
+
+func TestHugeResultsAreBounded(t *testing.T) {
+	defer func(old int) { MaxOutputBytes = old }(MaxOutputBytes)
+	MaxOutputBytes = 256 << 10
+	big := strings.Repeat("x", 256<<10)
+	tb := table.New("Huge", types.Schema{{Name: "Blob", Type: types.String}, {Name: "Bag", Type: types.Dynamic}, {Name: "N", Type: types.Long}})
+	bag := types.NewBag()
+	bag.Set("k", big)
+	for i := 0; i < 5_000; i++ {
+		tb.AppendRow([]types.Value{types.NewString(big), types.NewDynamic(bag), types.NewLong(int64(i))})
+	}
+	data := Bundle(Result{Table: tb}, 1000)
+	limit := MaxOutputBytes + 2*maxCellRunes*8
+	for _, mime := range []string{"text/html", "text/plain"} {
+		s := data[mime].(string)
+		if len(s) > limit {
+			t.Errorf("%s is %d bytes, over %d", mime, len(s), limit)
+		}
+		if !strings.Contains(s, "5,000 rows; showing the first ") {
+			t.Errorf("%s footer does not say the output was cut: %q", mime, s[max(0, len(s)-200):])
+		}
+	}
+	js, err := json.Marshal(data["application/json"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(js) > limit {
+		t.Errorf("application/json is %d bytes, over %d", len(js), limit)
+	}
+	if j := data["application/json"].(map[string]any); j["truncated"] != true || j["row_count"] != 5_000 {
+		t.Errorf("json truncated=%v row_count=%v", j["truncated"], j["row_count"])
+	}
+}
+
+func TestCut(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"abc", 3, "abc"},
+		{"abcd", 3, "ab…"},
+		{"héllo", 5, "héllo"},
+		{"héllo", 4, "hél…"},
+		{"ééé", 2, "é…"},
+		{"", 1, ""},
+	}
+	for _, tc := range tests {
+		if got := cut(tc.s, tc.n); got != tc.want {
+			t.Errorf("cut(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+	}
 }

@@ -21,6 +21,15 @@ const maxTextCell = 60
 // Dynamic values longer than this fold into a <details> in HTML.
 const foldDynamic = 80
 
+// Output bounds, so that one huge value or a wide result cannot flood the
+// front-end: a cell's text in HTML and JSON is cut at maxCellRunes, and
+// rows stop being added once a rendering passes MaxOutputBytes (the footer
+// then says how many rows are shown).
+const maxCellRunes = 4096
+
+// MaxOutputBytes bounds each rendering (HTML, text, JSON) of a result.
+var MaxOutputBytes = 2 << 20
+
 // Bundle renders a result as a MIME bundle: text/html, text/plain and
 // application/json, showing at most maxRows rows (the rest are counted,
 // not shown). A 1x1 result's text/plain is its bare value.
@@ -132,7 +141,12 @@ func TableHTML(r Result, maxRows int) string {
 	}
 	b.WriteString("</tr></thead><tbody>")
 	rows := min(t.Rows(), maxRows)
+	shown := rows
 	for i := 0; i < rows; i++ {
+		if b.Len() > MaxOutputBytes {
+			shown = i
+			break
+		}
 		b.WriteString("<tr>")
 		for _, c := range t.Columns {
 			v := c.Value(i)
@@ -147,7 +161,7 @@ func TableHTML(r Result, maxRows int) string {
 		b.WriteString("</tr>")
 	}
 	b.WriteString("</tbody></table>")
-	fmt.Fprintf(&b, `<p style="font-size:smaller;opacity:0.7">%s</p></div>`, html.EscapeString(footer(r, maxRows)))
+	fmt.Fprintf(&b, `<p style="font-size:smaller;opacity:0.7">%s</p></div>`, html.EscapeString(footer(r, shown)))
 	return b.String()
 }
 
@@ -156,7 +170,7 @@ func htmlCell(v types.Value) string {
 		return ""
 	}
 	if v.Type != types.Dynamic {
-		s := html.EscapeString(v.String())
+		s := html.EscapeString(cut(v.String(), maxCellRunes))
 		if v.Type == types.String && strings.Contains(s, "\n") {
 			return `<span style="white-space:pre-wrap">` + s + "</span>"
 		}
@@ -172,7 +186,7 @@ func htmlCell(v types.Value) string {
 		pretty.WriteString(compact)
 	}
 	return "<details><summary><code>" + html.EscapeString(cut(compact, foldDynamic)) + "</code></summary><pre>" +
-		html.EscapeString(pretty.String()) + "</pre></details>"
+		html.EscapeString(cut(pretty.String(), maxCellRunes)) + "</pre></details>"
 }
 
 // readableJSON undoes encoding/json's \u003c, \u003e and \u0026 escapes,
@@ -200,13 +214,23 @@ func readableJSON(s string) string {
 	return b.String()
 }
 
-// cut shortens s to n runes, marking the cut with an ellipsis.
+// cut shortens s to n runes, marking the cut with an ellipsis. It reads
+// no further than it needs to, so huge values cost little.
 func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if len(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	count, at := 0, 0
+	for i := range s {
+		if count == n-1 {
+			at = i
+		}
+		if count == n {
+			return s[:at] + "…"
+		}
+		count++
+	}
+	return s
 }
 
 // TableText renders a result as an aligned plain-text table.
@@ -216,13 +240,20 @@ func TableText(r Result, maxRows int) string {
 		t = &table.Table{}
 	}
 	rows := min(t.Rows(), maxRows)
+	// Cells are cut to maxTextCell, so a row's width bounds the size.
+	rowBytes := 1
+	for range t.Columns {
+		rowBytes += (maxTextCell + 2) * 3
+	}
+	rows = min(rows, max(1, MaxOutputBytes/rowBytes))
 	cells := make([][]string, len(t.Columns))
 	width := make([]int, len(t.Columns))
 	for j, c := range t.Columns {
 		cells[j] = make([]string, rows)
 		width[j] = utf8.RuneCountInString(c.Name)
 		for i := 0; i < rows; i++ {
-			s := c.Value(i).String()
+			// A generous first cut keeps the escaping below cheap.
+			s := cut(c.Value(i).String(), 8*maxTextCell)
 			if c.Type == types.Dynamic {
 				s = readableJSON(s)
 			}
@@ -257,7 +288,7 @@ func TableText(r Result, maxRows int) string {
 			line(func(j int) string { return cells[j][i] }, numeric)
 		}
 	}
-	b.WriteString("(" + footer(r, maxRows) + ")")
+	b.WriteString("(" + footer(r, rows) + ")")
 	return b.String()
 }
 
@@ -270,20 +301,37 @@ func TableJSON(t *table.Table, maxRows int) map[string]any {
 		cols[j] = map[string]any{"name": c.Name, "type": c.Type.String()}
 	}
 	rows := min(t.Rows(), maxRows)
-	out := make([]any, rows)
-	for i := 0; i < rows; i++ {
+	out := make([]any, 0, rows)
+	size := 0
+	for i := 0; i < rows && size <= MaxOutputBytes; i++ {
 		row := make([]any, len(t.Columns))
 		for j, c := range t.Columns {
 			row[j] = jsonValue(c.Value(i))
+			size += jsonSize(row[j])
 		}
-		out[i] = row
+		out = append(out, row)
 	}
+	rows = len(out)
 	return map[string]any{"name": t.Name, "columns": cols, "rows": out, "row_count": t.Rows(), "truncated": t.Rows() > rows}
+}
+
+// jsonSize estimates the encoded size of a jsonValue.
+func jsonSize(v any) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + 3
+	case json.RawMessage:
+		return len(x) + 1
+	}
+	return 8
 }
 
 func jsonValue(v types.Value) any {
 	if v.IsNull() {
 		return nil
+	}
+	if v.Type == types.String {
+		return cut(v.S, maxCellRunes)
 	}
 	switch v.Type {
 	case types.Bool:
@@ -296,7 +344,12 @@ func jsonValue(v types.Value) any {
 		}
 		return v.F
 	case types.Dynamic:
-		return json.RawMessage(v.String())
+		js := v.String()
+		if len(js) > maxCellRunes*4 {
+			// Too big to pass whole: the cut JSON goes as a string.
+			return cut(js, maxCellRunes)
+		}
+		return json.RawMessage(js)
 	}
 	return v.String()
 }
