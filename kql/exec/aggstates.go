@@ -53,12 +53,22 @@ func truthy(c *table.Column, i int) bool {
 
 // countState is count() and countif(p).
 type countState struct {
-	pred bool
-	n    []int64
+	pred     bool
+	nonEmpty bool // count(x): rows where x is neither null nor ""
+	n        []int64
 }
 
 func (s *countState) update(args []*table.Column, gids []int32, lo int) {
 	s.n = growI(s.n, maxGid(gids))
+	if s.nonEmpty {
+		x := args[0]
+		for i, g := range gids {
+			if !x.IsNull(i) && !(x.Strs != nil && x.Strs[i] == "") {
+				s.n[g]++
+			}
+		}
+		return
+	}
 	if !s.pred {
 		for _, g := range gids {
 			s.n[g]++

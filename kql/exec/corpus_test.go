@@ -71,7 +71,7 @@ func TestCorpusRunsOnEmptyTables(t *testing.T) {
 		}()
 	}
 	// a floor, so that a regression in a common operator shows up here
-	if min := len(files) * 3 / 4; ok < min {
+	if min := len(files) * 80 / 100; ok < min {
 		t.Errorf("only %d of %d corpus queries ran, want at least %d", ok, len(files), min)
 	}
 	t.Logf("%d of %d corpus queries ran on empty tables", ok, len(files))

@@ -140,6 +140,21 @@ func (s *Session) Run(ctx context.Context, script *ast.Script, file *token.File)
 		}
 		start := time.Now()
 		r.stats = Stats{}
+		if es, ok := st.(*ast.ExprStmt); ok {
+			if p, ok := endsInMulti(es.X); ok {
+				rs, err := r.multiResult(p)
+				if err != nil {
+					return out, err
+				}
+				for _, res := range rs {
+					res.Stats = r.stats
+					res.Stats.Elapsed = time.Since(start)
+					s.truncate(res)
+				}
+				out = append(out, rs...)
+				continue
+			}
+		}
 		res, err := r.stmt(st)
 		if err != nil {
 			return out, err
@@ -204,6 +219,13 @@ type runner struct {
 	asName   string  // set by as in the current statement
 	tableSet map[string]bool
 	implicit *table.Table // input of source-less subqueries (mv-apply)
+
+	// serialized marks tables whose row order is defined (the output of
+	// sort, top, serialize, range, or of an order-keeping operator over
+	// one); serialIn tells whether the operator being run reads one, which
+	// window functions (row_number, prev ...) require as Kusto does.
+	serialized map[*table.Table]bool
+	serialIn   bool
 }
 
 func (r *runner) errorf(pos token.Pos, format string, args ...any) error {

@@ -297,6 +297,12 @@ func (c *compiler) builtin(x *ast.CallExpr, name string) (*cexpr, bool, error) {
 	argc := len(x.Args)
 	arg := func(i int) (*cexpr, error) { return c.compile(x.Args[i]) }
 	switch name {
+	case "row_number", "prev", "next", "row_cumsum", "row_window_session", "row_rank_dense", "row_rank_min":
+		if !c.r.serialIn {
+			return nil, true, c.r.errorf(x.Pos(), "%s() needs serialized input: add | serialize (or sort, top, range) before it", name)
+		}
+	}
+	switch name {
 	case "toscalar":
 		if argc != 1 {
 			return nil, true, c.r.errorf(x.Pos(), "toscalar() expects 1 argument, got %d", argc)

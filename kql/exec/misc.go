@@ -302,7 +302,8 @@ func (r *runner) externalData(o *ast.ExternalDataOp) (*table.Table, error) {
 		}
 		p := ce.val.S
 		if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
-			return nil, r.unsupported(u.Pos(), "externaldata over http (local files only)")
+			// the engine stays offline: fetching would leak the query's intent
+			return nil, r.errorf(u.Pos(), "not supported: externaldata over http needs network access; download %s and use a local file path", p)
 		}
 		p = strings.TrimPrefix(p, "file://")
 		f := format
@@ -404,18 +405,28 @@ func (r *runner) readExternal(pos token.Pos, p, format string, skipFirst bool, t
 	return r.unsupported(pos, "externaldata format "+format)
 }
 
-// evaluate runs the plugins hunting queries use: bag_unpack.
+// evaluate runs the plugins hunting queries use: bag_unpack, pivot,
+// narrow and ipv4_lookup.
 func (r *runner) evaluate(o *ast.EvaluateOp, in *table.Table) (*table.Table, error) {
 	if o.Call == nil {
 		return nil, r.errorf(o.Pos(), "evaluate needs a plugin call")
 	}
 	name := callName(o.Call)
 	switch name {
-	case "bag_unpack":
+	case "bag_unpack", "pivot", "narrow", "ipv4_lookup":
 		if in == nil {
-			return nil, r.errorf(o.Pos(), "bag_unpack needs an input table")
+			return nil, r.errorf(o.Pos(), "%s needs an input table", name)
 		}
+	}
+	switch name {
+	case "bag_unpack":
 		return r.bagUnpack(o.Call, in)
+	case "pivot":
+		return r.pivot(o.Call, in)
+	case "narrow":
+		return r.narrow(in)
+	case "ipv4_lookup":
+		return r.ipv4Lookup(o, in)
 	}
 	return nil, r.unsupported(o.Call.Pos(), "evaluate plugin "+name)
 }

@@ -100,6 +100,10 @@ func (r *runner) applyOp(op ast.Operator, in *table.Table) (*table.Table, error)
 		return r.invoke(o, in)
 	case *ast.EvaluateOp:
 		return r.evaluate(o, in)
+	case *ast.PartitionOp:
+		return r.partition(o, in)
+	case *ast.ForkOp, *ast.FacetOp:
+		return nil, r.errorf(op.Pos(), "%s yields several tables and must be the last operator of a query", op.Name())
 	case *ast.ExternalDataOp, *ast.DataTableOp, *ast.PrintOp, *ast.RangeOp:
 		return nil, r.errorf(op.Pos(), "%s cannot follow a pipe; it starts a query", op.Name())
 	case *ast.BadOp:
@@ -440,8 +444,23 @@ func (r *runner) projectCols(items []ast.Expr, in *table.Table) (*table.Table, e
 			}
 			continue
 		}
+		if call, names, outs, ok := multiOutput(it); ok {
+			cols, err := r.multiColumns(it.Pos(), call, names, outs, in)
+			if err != nil {
+				return nil, err
+			}
+			for _, col := range cols {
+				if used[col.Name] {
+					return nil, r.errorf(it.Pos(), "duplicate column name '%s' in project", col.Name)
+				}
+				used[col.Name] = true
+				nm.used[col.Name] = true
+				out.Columns = append(out.Columns, col)
+			}
+			continue
+		}
 		if ne, ok := it.(*ast.NamedExpr); ok && len(ne.Names) > 1 {
-			return nil, r.unsupported(it.Pos(), "(a, b) = ... in project")
+			return nil, r.errorf(it.Pos(), "(a, b) = ... needs a function with several outputs (such as series_decompose_anomalies) on the right")
 		}
 		name, e := itemName(it)
 		ce, err := c.compile(e)
@@ -516,8 +535,27 @@ func (r *runner) extend(items []ast.Expr, in *table.Table, serialize bool) (*tab
 	}
 	batchNames := map[string]bool{}
 	for _, it := range items {
+		if call, names, outs, ok := multiOutput(it); ok {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			batchNames = map[string]bool{}
+			cols, err := r.multiColumns(it.Pos(), call, names, outs, cur)
+			if err != nil {
+				return nil, err
+			}
+			for _, col := range cols {
+				nm.used[col.Name] = true
+				if j := tableIndex(cur, col.Name); j >= 0 {
+					cur.Columns[j] = col
+				} else {
+					cur.Columns = append(cur.Columns, col)
+				}
+			}
+			continue
+		}
 		if ne, ok := it.(*ast.NamedExpr); ok && len(ne.Names) > 1 {
-			return nil, r.unsupported(it.Pos(), "(a, b) = ... in extend")
+			return nil, r.errorf(it.Pos(), "(a, b) = ... needs a function with several outputs (such as series_decompose_anomalies) on the right")
 		}
 		name, e := itemName(it)
 		if refsAny(e, batchNames) {
@@ -874,6 +912,9 @@ func (r *runner) sampleDistinct(o *ast.SampleDistinctOp, in *table.Table) (*tabl
 func (r *runner) invoke(o *ast.InvokeOp, in *table.Table) (*table.Table, error) {
 	name := callName(o.Call)
 	b := r.sc().lookup(name)
+	if b == nil && name == "FileProfile" {
+		return r.fileProfile(o.Call, in)
+	}
 	if b == nil || b.kind != bFunc {
 		return nil, r.errorf(o.Call.Pos(), "unknown function '%s' for invoke", name)
 	}

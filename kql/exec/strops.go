@@ -44,7 +44,7 @@ func (c *compiler) stringOp(pos token.Pos, op string, a, b *cexpr) (*cexpr, erro
 	}
 	if name == "matches regex" {
 		if !b.isConst {
-			return nil, c.r.errorf(pos, "matches regex needs a constant pattern")
+			return c.regexPerRow(pos, a, b, neg), nil
 		}
 		re, err := regexp.Compile(toStr(b.val))
 		if err != nil {
@@ -63,6 +63,40 @@ func (c *compiler) stringOp(pos token.Pos, op string, a, b *cexpr) (*cexpr, erro
 	return rowwise(types.Bool, []*cexpr{a, b}, func(v []types.Value) (types.Value, error) {
 		return types.NewBool(pred(toStr(v[0]), toStr(v[1])) != neg), nil
 	}), nil
+}
+
+// regexPerRow is matches regex with a pattern computed per row (often a
+// column extended with one constant): each distinct pattern compiles once
+// per chunk; an invalid pattern is an error naming it.
+func (c *compiler) regexPerRow(pos token.Pos, a, b *cexpr, neg bool) *cexpr {
+	ce := &cexpr{typ: types.Bool, col: -1, serial: a.serial || b.serial}
+	ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
+		hay, err := a.vec(in, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		pat, err := b.vec(in, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		cache := map[string]*regexp.Regexp{}
+		out := newVec("", types.Bool, hi-lo)
+		for i := range out.Ints {
+			p := toStr(pat.Value(i))
+			re, ok := cache[p]
+			if !ok {
+				if re, err = regexp.Compile(p); err != nil {
+					return nil, c.r.errorf(pos, "invalid regular expression %q: %v", p, err)
+				}
+				cache[p] = re
+			}
+			if re.MatchString(toStr(hay.Value(i))) != neg {
+				out.Ints[i] = 1
+			}
+		}
+		return out, nil
+	}
+	return ce
 }
 
 // strPredExpr applies a string predicate to each row of a. Hunting columns
@@ -126,7 +160,7 @@ func (c *compiler) in(x *ast.InExpr) (*cexpr, error) {
 	neg := strings.HasPrefix(op, "!")
 	fold := strings.HasSuffix(op, "~")
 	if dynamicItems != nil {
-		return nil, c.r.unsupported(x.OpPos, "non-constant list elements in "+x.Op)
+		return inPerRow(a, items, dynamicItems, neg, fold), nil
 	}
 	if a.typ == types.String || a.typ == types.GUID || fold {
 		set := map[string]bool{}
@@ -232,16 +266,124 @@ func fromDynNatural(d any) types.Value {
 	return types.NewDynamic(d)
 }
 
+// rowItems is the list of an in-like operator at row i: the constant
+// items, then each non-constant one (a dynamic array flattened).
+func rowItems(buf, consts []types.Value, cols []*table.Column, i int) []types.Value {
+	buf = append(buf[:0], consts...)
+	for _, c := range cols {
+		v := c.Value(i)
+		if arr, ok := v.D.([]any); ok && v.Type == types.Dynamic {
+			for _, e := range arr {
+				buf = append(buf, fromDynNatural(e))
+			}
+			continue
+		}
+		if v.Type == types.Dynamic {
+			v = fromDynNatural(v.D)
+		}
+		buf = append(buf, v)
+	}
+	return buf
+}
+
+// inPerRow is in / !in / in~ / !in~ whose list has elements computed per
+// row (x in (a, b) over columns).
+func inPerRow(a *cexpr, consts []types.Value, nonConst []*cexpr, neg, fold bool) *cexpr {
+	for i, v := range consts {
+		if v.Type == types.Dynamic {
+			consts[i] = fromDynNatural(v.D)
+		}
+	}
+	ce := &cexpr{typ: types.Bool, col: -1, serial: a.serial}
+	for _, e := range nonConst {
+		ce.serial = ce.serial || e.serial
+	}
+	ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
+		x, err := a.vec(in, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		cols := make([]*table.Column, len(nonConst))
+		for j, e := range nonConst {
+			if cols[j], err = e.vec(in, lo, hi); err != nil {
+				return nil, err
+			}
+		}
+		out := newVec("", types.Bool, hi-lo)
+		var buf []types.Value
+		for i := range out.Ints {
+			v := x.Value(i)
+			found := false
+			if !v.IsNull() {
+				buf = rowItems(buf, consts, cols, i)
+				for _, it := range buf {
+					if it.IsNull() {
+						continue
+					}
+					if fold || v.Type == types.String || v.Type == types.GUID {
+						l, r := toStr(v), toStr(it)
+						if l == r || fold && strings.EqualFold(l, r) {
+							found = true
+							break
+						}
+						continue
+					}
+					if equalValues(v, it) {
+						found = true
+						break
+					}
+				}
+			}
+			if found != neg {
+				out.Ints[i] = 1
+			}
+		}
+		return out, nil
+	}
+	return ce
+}
+
 func (c *compiler) hasAny(pos token.Pos, op string, a *cexpr, items []types.Value, nonConst []*cexpr) (*cexpr, error) {
+	all := op == "has_all"
+	neg := op == "!has_any"
 	if nonConst != nil {
-		return nil, c.r.unsupported(pos, op+" with non-constant terms")
+		// terms computed per row
+		ce := &cexpr{typ: types.Bool, col: -1, serial: a.serial}
+		ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
+			x, err := a.vec(in, lo, hi)
+			if err != nil {
+				return nil, err
+			}
+			cols := make([]*table.Column, len(nonConst))
+			for j, e := range nonConst {
+				if cols[j], err = e.vec(in, lo, hi); err != nil {
+					return nil, err
+				}
+			}
+			out := newVec("", types.Bool, hi-lo)
+			var buf []types.Value
+			for i := range out.Ints {
+				h := toStr(x.Value(i))
+				buf = rowItems(buf, items, cols, i)
+				res := all
+				for _, t := range buf {
+					if functions.Has(h, toStr(t), false) != all {
+						res = !all
+						break
+					}
+				}
+				if res != neg {
+					out.Ints[i] = 1
+				}
+			}
+			return out, nil
+		}
+		return ce, nil
 	}
 	terms := make([]string, len(items))
 	for i, v := range items {
 		terms[i] = toStr(v)
 	}
-	all := op == "has_all"
-	neg := op == "!has_any"
 	return strPredExpr(a, func(h string) bool {
 		if all {
 			for _, t := range terms {

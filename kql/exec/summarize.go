@@ -404,9 +404,11 @@ func (r *runner) aggSpec(c *compiler, call *ast.CallExpr, names []string, in *ta
 		if argc > 1 {
 			return nil, need(0, 1)
 		}
-		if argc == 1 { // count(pred) is the obsolete countif
-			if err := checkBool(0); err != nil {
-				return nil, err
+		if argc == 1 {
+			// count(pred) is the obsolete countif; count(x) of another type
+			// counts the rows where x is not null (nor an empty string)
+			if t := args[0].typ; t != types.Bool && t != types.Dynamic && t != types.Null {
+				return single(types.Long, func() aggState { return &countState{nonEmpty: true} })
 			}
 			return single(types.Long, func() aggState { return &countState{pred: true} })
 		}

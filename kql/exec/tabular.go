@@ -242,6 +242,9 @@ func (r *runner) evalTab(e ast.Expr) (*table.Table, error) {
 			t = r.implicit
 		} else if op, ok := x.Source.(*ast.OpExpr); ok {
 			t, err = r.sourceOp(op.Op, nil)
+			if _, isRange := op.Op.(*ast.RangeOp); isRange && err == nil {
+				r.markSerialized(t)
+			}
 		} else {
 			t, err = r.evalTab(x.Source)
 		}
@@ -249,8 +252,16 @@ func (r *runner) evalTab(e ast.Expr) (*table.Table, error) {
 			return nil, err
 		}
 		for _, op := range x.Ops {
-			if t, err = r.applyOp(op, t); err != nil {
+			in := t
+			saved := r.serialIn
+			r.serialIn = r.serialized[in] || isSerializing(op)
+			t, err = r.applyOp(op, t)
+			r.serialIn = saved
+			if err != nil {
 				return nil, err
+			}
+			if isSerializing(op) || r.serialized[in] && keepsOrder(op) {
+				r.markSerialized(t)
 			}
 			r.notePeak(t)
 		}
@@ -267,6 +278,32 @@ func (r *runner) evalTab(e ast.Expr) (*table.Table, error) {
 		return nil, r.errorf(x.Pos(), "syntax error")
 	}
 	return nil, r.errorf(e.Pos(), "expected a tabular expression")
+}
+
+// isSerializing tells whether op's output is serialized whatever its input.
+func isSerializing(op ast.Operator) bool {
+	switch op.(type) {
+	case *ast.SortOp, *ast.TopOp, *ast.SerializeOp, *ast.GetSchemaOp:
+		return true
+	}
+	return false
+}
+
+// keepsOrder tells whether op keeps a serialized input serialized.
+func keepsOrder(op ast.Operator) bool {
+	switch op.(type) {
+	case *ast.WhereOp, *ast.ProjectOp, *ast.TakeOp, *ast.MvExpandOp, *ast.ParseOp, *ast.ParseKvOp,
+		*ast.RenderOp, *ast.AsOp, *ast.SerializeOp:
+		return true
+	}
+	return false
+}
+
+func (r *runner) markSerialized(t *table.Table) {
+	if r.serialized == nil {
+		r.serialized = map[*table.Table]bool{}
+	}
+	r.serialized[t] = true
 }
 
 // tableRef resolves a name to a table: a let binding, a named result, then
