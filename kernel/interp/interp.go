@@ -49,6 +49,8 @@ type Interpreter struct {
 
 	// cellEngines are the providers %%kql NAME opened, by name.
 	cellEngines map[string]*ProviderEngine
+	// tmpl is the %query template library, loaded on first use.
+	tmpl *templateLibrary
 }
 
 // New makes an interpreter with the built-in magics. engine may be nil:
