@@ -14,6 +14,8 @@ bin=$(realpath "${HUNTBOOK_BIN:-bin/huntbook}")
 
 # Notebooks that cannot run yet, with the reason.
 declare -A waiting=(
+  [user-security-metadata]="needs UserPeerAnalytics and UserAccessAnalytics from ueba/ and the %ueba magics, not landed yet"
+  [ueba-anomalous-signins]="needs BehaviorAnalytics and UserPeerAnalytics from ueba/ and %ueba build, not landed yet"
 )
 
 # Debian's Jupyter lives in /usr/bin; a pyenv or venv python3 earlier on
