@@ -44,7 +44,8 @@ pass "jupyter_kernel_test"
 # 3. Lifecycle: interrupt by message, restart, shutdown through jupyter_client.
 ( cd "$root/.ci" && timeout 120 "$py" kernel_lifecycle.py ) >"$tmp/life.txt" 2>&1 || { cat "$tmp/life.txt"; fail "kernel lifecycle"; }
 grep -q "lifecycle: interrupt, restart and shutdown ok" "$tmp/life.txt" || { cat "$tmp/life.txt"; fail "kernel lifecycle"; }
-pass "interrupt, restart and shutdown"
+grep "interrupted in" "$tmp/life.txt" || true
+pass "interrupt (idle and a long KQL query), restart and shutdown"
 
 # 4. nbconvert executes the smoke notebook; check what each cell produced.
 cp kernel/testdata/smoke.ipynb "$tmp/smoke.ipynb"
@@ -70,6 +71,8 @@ checks = [
                            for o in code[8].outputs)),
     ("%%kql", any(o.output_type == "execute_result" and o.data.get("text/plain", "").strip().isdigit()
                   and int(o.data["text/plain"]) > 0 for o in code[9].outputs)),
+    ("chart", any(o.output_type == "execute_result" and o.data.get("image/png") and "<svg" in o.data.get("image/svg+xml", "")
+                  and "text/html" not in o.data for o in code[10].outputs)),
     ("counts", [c.execution_count for c in code] == list(range(1, len(code) + 1))),
 ]
 bad = [name for name, ok in checks if not ok]

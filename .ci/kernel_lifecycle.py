@@ -2,6 +2,7 @@
 (shutdown_request with restart), shutdown. Exits non-zero on failure."""
 
 import sys
+import time
 
 from jupyter_client.manager import start_new_kernel
 
@@ -9,6 +10,37 @@ from jupyter_client.manager import start_new_kernel
 def run(kc, code):
     reply = kc.execute_interactive(code, timeout=20, output_hook=lambda msg: None)
     return reply["content"]
+
+
+LONG_QUERY = "range x from 1 to 100000000000 step 1 | summarize count()"
+
+
+def interrupt_long_query(km, kc):
+    """A query that would run for minutes stops within 100 ms of the
+    interrupt_request (best of three, so one scheduling hiccup on a busy
+    CI machine does not fail the run)."""
+    best = None
+    for _ in range(3):
+        msg_id = kc.execute(LONG_QUERY)
+        while True:  # wait until the kernel is running it
+            m = kc.get_iopub_msg(timeout=20)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+                break
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        km.interrupt_kernel()
+        while True:
+            reply = kc.get_shell_msg(timeout=20)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        took = time.monotonic() - t0
+        content = reply["content"]
+        if content["status"] != "error" or content["ename"] != "Interrupted":
+            sys.exit(f"interrupted query replied {content}")
+        best = took if best is None else min(best, took)
+    print(f"lifecycle: long query interrupted in {best * 1000:.1f} ms")
+    if best > 0.1:
+        sys.exit(f"interrupt took {best * 1000:.0f} ms, want <= 100 ms")
 
 
 def main():
@@ -20,6 +52,7 @@ def main():
         first = run(kc, "%echo after interrupt")
         if first["status"] != "ok":
             sys.exit(f"execute after interrupt: {first}")
+        interrupt_long_query(km, kc)
         pid = km.provisioner.process.pid
         km.restart_kernel(now=False)  # shutdown_request(restart=True), then a new process
         if km.provisioner.process.pid == pid:
