@@ -200,3 +200,20 @@ func TestKernelShutdownLeavesNothing(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// BenchmarkExecuteRoundTrip is one trivial KQL cell through the real
+// kernel and sockets: execute_request to execute_reply and idle.
+func BenchmarkExecuteRoundTrip(b *testing.B) {
+	p, err := providers.Open("local", "local", map[string]string{"data_paths": b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := kerneltest.Start(b, New(NewProviderEngine(p)), nil)
+	h.Execute("print x=1")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if reply, _ := h.Execute("print x=1"); reply.Content["status"] != "ok" {
+			b.Fatal(reply.Content)
+		}
+	}
+}

@@ -1,0 +1,148 @@
+"""Benchmark the huntbook kernel against ipykernel through jupyter_client,
+in one run on one machine:
+
+  startup     time from starting the kernel process to its first
+              kernel_info_reply (median of --starts runs)
+  round trip  execute_request of a trivial cell until both its
+              execute_reply and its idle status arrived (median of --cells)
+
+Targets: huntbook's startup <= 1/10 of ipykernel's, round trip <= 1/3.
+
+usage: /usr/bin/python3 bench/kernel/bench_kernels.py [--huntbook bin/huntbook]
+       [--starts 7] [--cells 200] [--json FILE]
+Exits 1 when a target is missed.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import zmq
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.launcher import launch_kernel
+from jupyter_client.manager import KernelManager
+
+TRIVIAL = {"huntbook": "print x=1", "python3": "1"}
+
+
+def first_info_reply(kc, deadline):
+    """Ask kernel_info until one is answered; returns when it arrives."""
+    while time.monotonic() < deadline:
+        msg_id = kc.kernel_info()
+        try:
+            while True:
+                reply = kc.get_shell_msg(timeout=0.02)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    return time.monotonic()
+        except Exception:  # queue.Empty: ask again (the sockets may still be connecting)
+            continue
+    raise TimeoutError("no kernel_info_reply")
+
+
+def startup(name):
+    """Process start to first kernel_info_reply. The connection file and
+    command line are prepared first (that is jupyter_client's work, not the
+    kernel's); the client reconnects every millisecond rather than libzmq's
+    default 100 ms, so the time measured is the kernel's, not the client's
+    back-off while the kernel binds its ports."""
+    km = KernelManager(kernel_name=name)
+    km.write_connection_file()
+    km._launch_args = {}
+    cmd = km.format_kernel_cmd()
+    kc = BlockingKernelClient()
+    kc.context.setsockopt(zmq.RECONNECT_IVL, 1)  # a default for the sockets it makes
+    kc.load_connection_file(km.connection_file)
+    env = dict(os.environ, JPY_PARENT_PID=str(os.getpid()))
+    t0 = time.monotonic()
+    proc = launch_kernel(cmd, env=env)
+    kc.start_channels()
+    try:
+        t1 = first_info_reply(kc, t0 + 60)
+    finally:
+        kc.stop_channels()
+        proc.terminate()
+        proc.wait()
+        km.cleanup_resources()
+    return t1 - t0
+
+
+def round_trips(name, n):
+    km = KernelManager(kernel_name=name)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    code = TRIVIAL[name]
+    out = []
+    try:
+        for i in range(n + 5):
+            t0 = time.monotonic()
+            msg_id = kc.execute(code, store_history=False)
+            got_reply = got_idle = False
+            while not got_reply:
+                r = kc.get_shell_msg(timeout=30)
+                got_reply = r["parent_header"].get("msg_id") == msg_id
+            if r["content"]["status"] != "ok":
+                raise RuntimeError(f"{name}: {code!r} failed: {r['content']}")
+            while not got_idle:
+                m = kc.get_iopub_msg(timeout=30)
+                got_idle = (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status"
+                            and m["content"]["execution_state"] == "idle")
+            if i >= 5:  # the first cells warm up (the sample tenant loads on huntbook's first query)
+                out.append(time.monotonic() - t0)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--huntbook", default="bin/huntbook")
+    ap.add_argument("--starts", type=int, default=7)
+    ap.add_argument("--cells", type=int, default=200)
+    ap.add_argument("--json", help="write the numbers here")
+    args = ap.parse_args()
+
+    tmp = tempfile.mkdtemp()
+    try:
+        # Our kernelspec in a private prefix; ipykernel's comes from the system.
+        subprocess.run([os.path.abspath(args.huntbook), "install", "--prefix", tmp, "--name", "huntbook"],
+                       check=True, stdout=subprocess.DEVNULL)
+        os.environ["JUPYTER_PATH"] = os.path.join(tmp, "share", "jupyter")
+        os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(tmp, "runtime")
+        os.environ["IPYTHONDIR"] = os.path.join(tmp, "ipython")
+        os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        res = {}
+        for name in ("huntbook", "python3"):
+            starts = [startup(name) for _ in range(args.starts)]
+            trips = round_trips(name, args.cells)
+            res[name] = {"startup_s": statistics.median(starts), "round_trip_s": statistics.median(trips),
+                         "startup_runs": starts, "round_trip_p90_s": statistics.quantiles(trips, n=10)[-1]}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    h, p = res["huntbook"], res["python3"]
+    res["startup_ratio"] = h["startup_s"] / p["startup_s"]
+    res["round_trip_ratio"] = h["round_trip_s"] / p["round_trip_s"]
+    print(f"{'':12} {'huntbook':>12} {'ipykernel':>12} {'ratio':>8} {'target':>8}")
+    print(f"{'startup':12} {h['startup_s'] * 1e3:>9.1f} ms {p['startup_s'] * 1e3:>9.1f} ms "
+          f"{res['startup_ratio']:>8.3f} {'<= 0.100':>8}")
+    print(f"{'round trip':12} {h['round_trip_s'] * 1e3:>9.2f} ms {p['round_trip_s'] * 1e3:>9.2f} ms "
+          f"{res['round_trip_ratio']:>8.3f} {'<= 0.333':>8}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(res, f, indent=2)
+    ok = res["startup_ratio"] <= 0.1 and res["round_trip_ratio"] <= 1 / 3
+    print("targets met" if ok else "TARGET MISSED")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
