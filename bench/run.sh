@@ -61,6 +61,8 @@ node bench/duckdb_bench.mjs --data "$data" --answers "$out/answers-duckdb.json"
 bench/results/bin/compare check -results "$out"
 
 echo "== timings ($load_runs loads, $runs runs of each question per engine)"
+# The machine may be shared: the report shows how busy it was.
+cut -d' ' -f1-3 /proc/loadavg > "$out/loadavg-before"
 rev="$(git rev-parse --short=12 HEAD)"
 git diff --quiet HEAD -- kql providers || rev="$rev with uncommitted engine changes"
 bench/results/bin/hbrun -data "$data" -timings "$out/timings-huntbook.json" -runs "$runs" -load-runs "$load_runs" \
@@ -68,6 +70,7 @@ bench/results/bin/hbrun -data "$data" -timings "$out/timings-huntbook.json" -run
 "$py" bench/pandas_bench.py --data "$data" --timings "$out/timings-pandas.json" --runs "$runs" --load-runs "$load_runs"
 node bench/duckdb_bench.mjs --data "$data" --timings "$out/timings-duckdb.json" --runs "$runs" --load-runs "$load_runs"
 
+cut -d' ' -f1-3 /proc/loadavg > "$out/loadavg-after"
 cmd="bench/run.sh --rows $rows --runs $runs --load-runs $load_runs"
 if [ -n "$readme" ]; then
   bench/results/bin/compare report -results "$out" -data "$data" -readme "$readme" -command "$cmd"

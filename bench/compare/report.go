@@ -62,12 +62,24 @@ func writeReport(dir, data, readme, command string) error {
 	if err != nil {
 		return err
 	}
-	section := render(r, sizes, rows, command)
+	section := render(r, sizes, rows, command) + loadNote(dir)
 	if readme == "" {
 		_, err := os.Stdout.WriteString(section)
 		return err
 	}
 	return updateReadme(readme, rows, section)
+}
+
+// loadNote reports the load averages run.sh saw around the timings: on a
+// shared machine they explain noisy medians.
+func loadNote(dir string) string {
+	before, err1 := os.ReadFile(filepath.Join(dir, "loadavg-before"))
+	after, err2 := os.ReadFile(filepath.Join(dir, "loadavg-after"))
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	return fmt.Sprintf("\nLoad average (1, 5, 15 min) when timing started: %s; when it ended: %s (2 cores: above 2 means other work competed for the CPUs).\n",
+		strings.TrimSpace(string(before)), strings.TrimSpace(string(after)))
 }
 
 // countRows counts data lines (the generator never writes a newline

@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"github.com/huntbook/huntbook/bench/answers"
@@ -32,6 +33,7 @@ func main() {
 	loadRuns := flag.Int("load-runs", 3, "timed loads of each table")
 	only := flag.String("q", "", "run only this question (for profiling)")
 	label := flag.String("version", "", "version to record (run.sh passes the git commit)")
+	cpuProfile := flag.String("cpuprofile", "", "timing mode: write a CPU profile of the question runs (not the loads) here")
 	flag.Parse()
 	if *data == "" || (*ansPath == "") == (*timPath == "") {
 		fmt.Fprintln(os.Stderr, "usage: hbrun -data DIR (-answers FILE | -timings FILE [-runs N] [-load-runs N])")
@@ -49,7 +51,7 @@ func main() {
 	if *ansPath != "" {
 		err = answerAll(*data, *ansPath, qs)
 	} else {
-		err = timeAll(*data, *timPath, qs, *runs, *loadRuns, *label)
+		err = timeAll(*data, *timPath, qs, *runs, *loadRuns, *label, *cpuProfile)
 	}
 	if err != nil {
 		fail(err)
@@ -124,7 +126,7 @@ func answerAll(dir, path string, qs []questions.Question) error {
 	return answers.Write(path, f)
 }
 
-func timeAll(dir, path string, qs []questions.Question, runs, loadRuns int, label string) error {
+func timeAll(dir, path string, qs []questions.Question, runs, loadRuns int, label, cpuProfile string) error {
 	if label == "" {
 		label = version()
 	}
@@ -143,9 +145,22 @@ func timeAll(dir, path string, qs []questions.Question, runs, loadRuns int, labe
 		}
 		fmt.Fprintf(os.Stderr, "huntbook: load %v\n", ms)
 	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for _, q := range qs {
 		for range max(1, runs) {
-			runtime.GC()
+			if cpuProfile == "" {
+				runtime.GC() // garbage of the previous run is not this run's cost
+			}
 			start := time.Now()
 			if _, err := run(p, q); err != nil {
 				return err
