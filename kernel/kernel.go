@@ -92,7 +92,7 @@ func New(cfg Config) (*Kernel, error) {
 	if cfg.InterruptGrace <= 0 {
 		cfg.InterruptGrace = 3 * time.Second
 	}
-	if err := cfg.Conn.check(); err != nil {
+	if err := cfg.Conn.Check(); err != nil {
 		return nil, fmt.Errorf("kernel: connection: %w", err)
 	}
 	sig, err := newSigner(cfg.Conn.SignatureScheme, cfg.Conn.Key)
@@ -124,7 +124,7 @@ func New(cfg Config) (*Kernel, error) {
 		{"stdin", k.stdin, cfg.Conn.StdinPort}, {"iopub", k.iopub, cfg.Conn.IOPubPort},
 		{"hb", k.hb, cfg.Conn.HBPort},
 	} {
-		ep := cfg.Conn.endpoint(b.port)
+		ep := cfg.Conn.Endpoint(b.port)
 		if err := b.s.Listen(ep); err != nil {
 			k.closeSockets()
 			return nil, fmt.Errorf("kernel: binding %s channel to %s: %w", b.name, ep, err)

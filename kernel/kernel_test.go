@@ -172,7 +172,7 @@ func dial(t *testing.T, k *Kernel, key string) *client {
 		s    zmq4.Socket
 		port string
 	}{{c.shell, "shell"}, {c.control, "control"}, {c.iopub, "iopub"}} {
-		if err := d.s.Dial(k.cfg.Conn.endpoint(k.Port(d.port))); err != nil {
+		if err := d.s.Dial(k.cfg.Conn.Endpoint(k.Port(d.port))); err != nil {
 			t.Fatal(err)
 		}
 	}

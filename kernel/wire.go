@@ -1,153 +1,25 @@
 package kernel
 
-import (
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"hash"
-	"time"
-)
+import "github.com/huntbook/huntbook/jupyter"
+
+// The wire format is shared with the notebook runner's client and lives in
+// package jupyter; these names keep the kernel's code short.
 
 // ProtocolVersion is the Jupyter messaging protocol version this kernel speaks.
-const ProtocolVersion = "5.3"
-
-// delimiter separates the routing identities from the message proper.
-const delimiter = "<IDS|MSG>"
+const ProtocolVersion = jupyter.ProtocolVersion
 
 // Header is a Jupyter message header.
-type Header struct {
-	MsgID    string `json:"msg_id"`
-	Username string `json:"username"`
-	Session  string `json:"session"`
-	Date     string `json:"date"`
-	MsgType  string `json:"msg_type"`
-	Version  string `json:"version"`
-}
+type Header = jupyter.Header
 
-// Message is one Jupyter message with its routing identities. Parent header,
-// metadata and content stay raw JSON on the way in so that they are signed
-// and echoed back exactly as received.
-type Message struct {
-	Identities [][]byte
-	Header     Header
-	RawHeader  json.RawMessage // the header as received, echoed as the parent of replies
-	Parent     json.RawMessage // the parent header, "{}" when none
-	Metadata   json.RawMessage
-	Content    json.RawMessage
-	Buffers    [][]byte
-}
+// Message is one Jupyter message with its routing identities.
+type Message = jupyter.Message
 
-// ErrBadSignature is returned by Decode for a message whose HMAC does not
-// match; such messages must be dropped, never executed.
-var ErrBadSignature = errors.New("kernel: message signature does not match")
+// ErrBadSignature is returned for a message whose HMAC does not match; such
+// messages are dropped, never executed.
+var ErrBadSignature = jupyter.ErrBadSignature
 
-// signer computes message signatures; a nil key disables signing.
-type signer struct {
-	key []byte
-}
+type signer = jupyter.Signer
 
-// newSigner checks the connection file's scheme; only hmac-sha256 (or no
-// key at all) is supported.
-func newSigner(scheme, key string) (*signer, error) {
-	if key == "" {
-		return &signer{}, nil
-	}
-	if scheme != "" && scheme != "hmac-sha256" {
-		return nil, fmt.Errorf("kernel: unsupported signature_scheme %q (want hmac-sha256)", scheme)
-	}
-	return &signer{key: []byte(key)}, nil
-}
-
-// sign returns the hex HMAC-SHA256 of the four signed frames, or "" when
-// signing is off.
-func (s *signer) sign(frames ...[]byte) []byte {
-	if len(s.key) == 0 {
-		return nil
-	}
-	mac := s.mac()
-	for _, f := range frames {
-		mac.Write(f)
-	}
-	sum := mac.Sum(nil)
-	out := make([]byte, hex.EncodedLen(len(sum)))
-	hex.Encode(out, sum)
-	return out
-}
-
-func (s *signer) mac() hash.Hash { return hmac.New(sha256.New, s.key) }
-
-// Decode parses wire frames: identities, delimiter, signature, header,
-// parent header, metadata, content, then buffers. With a key set, the
-// signature is checked in constant time and ErrBadSignature returned when it
-// is missing or wrong.
-func (s *signer) Decode(frames [][]byte) (*Message, error) {
-	i := 0
-	for i < len(frames) && string(frames[i]) != delimiter {
-		i++
-	}
-	if i == len(frames) {
-		return nil, errors.New("kernel: message has no <IDS|MSG> delimiter")
-	}
-	if len(frames)-i-1 < 5 {
-		return nil, fmt.Errorf("kernel: message has %d frames after the delimiter, want at least 5", len(frames)-i-1)
-	}
-	sig, hdr, parent, meta, content := frames[i+1], frames[i+2], frames[i+3], frames[i+4], frames[i+5]
-	if len(s.key) > 0 {
-		want := s.sign(hdr, parent, meta, content)
-		if !hmac.Equal(want, sig) {
-			return nil, ErrBadSignature
-		}
-	}
-	m := &Message{
-		Identities: frames[:i],
-		RawHeader:  json.RawMessage(hdr),
-		Parent:     nonEmpty(parent),
-		Metadata:   nonEmpty(meta),
-		Content:    nonEmpty(content),
-		Buffers:    frames[i+6:],
-	}
-	if err := json.Unmarshal(hdr, &m.Header); err != nil {
-		return nil, fmt.Errorf("kernel: bad message header: %w", err)
-	}
-	if m.Header.MsgType == "" {
-		return nil, errors.New("kernel: message header has no msg_type")
-	}
-	return m, nil
-}
-
-func nonEmpty(b []byte) json.RawMessage {
-	if len(b) == 0 {
-		return json.RawMessage("{}")
-	}
-	return json.RawMessage(b)
-}
-
-// Encode renders m as wire frames, signing them.
-func (s *signer) Encode(m *Message) ([][]byte, error) {
-	hdr, err := json.Marshal(m.Header)
-	if err != nil {
-		return nil, err
-	}
-	parent, meta, content := nonEmpty(m.Parent), nonEmpty(m.Metadata), nonEmpty(m.Content)
-	frames := make([][]byte, 0, len(m.Identities)+6+len(m.Buffers))
-	frames = append(frames, m.Identities...)
-	frames = append(frames, []byte(delimiter), s.sign(hdr, parent, meta, content), hdr, parent, meta, content)
-	frames = append(frames, m.Buffers...)
-	return frames, nil
-}
-
-// newMsgID returns a random UUID-shaped message id.
-func newMsgID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
-
-// isoNow is the header date format clients expect (ISO 8601, microseconds, UTC).
-func isoNow() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000000Z") }
+func newSigner(scheme, key string) (*signer, error) { return jupyter.NewSigner(scheme, key) }
+func newMsgID() string                              { return jupyter.NewMsgID() }
+func isoNow() string                                { return jupyter.Now() }

@@ -1,4 +1,4 @@
-package kernel
+package jupyter
 
 import (
 	"errors"
@@ -6,9 +6,9 @@ import (
 )
 
 func TestSignAndDecode(t *testing.T) {
-	keyed, _ := newSigner("hmac-sha256", "secret")
-	other, _ := newSigner("hmac-sha256", "other")
-	open, _ := newSigner("", "")
+	keyed, _ := NewSigner("hmac-sha256", "secret")
+	other, _ := NewSigner("hmac-sha256", "other")
+	open, _ := NewSigner("", "")
 	msg := &Message{
 		Identities: [][]byte{[]byte("client-1")},
 		Header:     Header{MsgID: "m1", MsgType: "execute_request", Session: "s", Version: ProtocolVersion},
@@ -25,7 +25,7 @@ func TestSignAndDecode(t *testing.T) {
 	byOther, _ := other.Encode(msg)
 	tests := []struct {
 		name    string
-		s       *signer
+		s       *Signer
 		frames  [][]byte
 		wantErr error
 		anyErr  bool
@@ -60,13 +60,13 @@ func TestSignAndDecode(t *testing.T) {
 }
 
 func TestSignatureIsHexHMAC(t *testing.T) {
-	s, _ := newSigner("hmac-sha256", "key")
+	s, _ := NewSigner("hmac-sha256", "key")
 	// HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog"), a published test vector.
 	got := string(s.sign([]byte("The quick brown fox "), []byte("jumps over the lazy dog")))
 	if want := "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"; got != want {
 		t.Errorf("sign = %s, want %s", got, want)
 	}
-	if _, err := newSigner("hmac-md5", "key"); err == nil {
+	if _, err := NewSigner("hmac-md5", "key"); err == nil {
 		t.Error("hmac-md5 should be refused")
 	}
 }
@@ -74,7 +74,7 @@ func TestSignatureIsHexHMAC(t *testing.T) {
 func clone(f [][]byte) [][]byte { return append([][]byte(nil), f...) }
 
 func BenchmarkEncodeDecode(b *testing.B) {
-	s, _ := newSigner("hmac-sha256", "secret")
+	s, _ := NewSigner("hmac-sha256", "secret")
 	msg := &Message{
 		Identities: [][]byte{[]byte("client")},
 		Header:     Header{MsgID: "m", MsgType: "execute_result", Session: "s", Version: ProtocolVersion},
