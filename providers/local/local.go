@@ -165,6 +165,17 @@ func (p *Provider) End() time.Time {
 	return time.Time{}
 }
 
+// generated reports whether the data is a generated tenant (the built-in
+// sample, or a folder written by huntbook sample): its clock stops at the
+// instant the data ends, so queries written with ago() find the stories
+// whenever they run. Real exports keep the real clock.
+func (p *Provider) generated() bool {
+	if p.sample {
+		return true
+	}
+	return len(p.spaces) > 0 && p.spaces[0].Generator != "" && !p.spaces[0].End.IsZero()
+}
+
 // Tables lists every table with its schema.
 func (p *Provider) Tables(ctx context.Context) ([]providers.TableInfo, error) {
 	if err := p.Connect(ctx); err != nil {
@@ -183,8 +194,7 @@ func (p *Provider) Tables(ctx context.Context) ([]providers.TableInfo, error) {
 func (p *Provider) Close() error { return nil }
 
 // NewSession starts an engine session. For a generated tenant, now() is
-// pinned to the instant the data ends, so queries written with ago() find
-// the planted stories whenever the notebook runs.
+// pinned to the instant the data ends (see generated).
 func (p *Provider) NewSession() providers.Session {
 	return &Session{p: p}
 }
@@ -220,7 +230,7 @@ func (s *Session) Run(ctx context.Context, query string, opts providers.QueryOpt
 	}
 	if s.ses == nil {
 		eo := s.p.opts.Exec
-		if eo.Now.IsZero() && s.p.sample {
+		if eo.Now.IsZero() && s.p.generated() {
 			eo.Now = s.p.End()
 		}
 		s.ses = exec.NewSession(s.cat, eo)
