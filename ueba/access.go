@@ -133,7 +133,13 @@ func NewAccessGraph(d *Directory, asOf int64) *AccessGraph {
 			kind = KindManagedIdentity
 		}
 		n := g.node(sp.ID, sp.DisplayName, kind)
-		n.Privileged = append(n.Privileged, privilegedAppRoles(d.AppRoles[sp.ID])...)
+		var granted []string
+		for _, r := range d.AppRoles[sp.ID] {
+			if asOf == 0 || r.Start <= asOf {
+				granted = append(granted, r.Value)
+			}
+		}
+		n.Privileged = append(n.Privileged, privilegedAppRoles(granted)...)
 	}
 	for _, x := range d.Groups {
 		gn := g.byKey[strings.ToLower(x.ID)]

@@ -34,7 +34,14 @@ type Directory struct {
 	Assets            []Asset            `json:"dataAssets"`
 	// AppRoles are application permissions granted to service principals
 	// (by id), such as RoleManagement.ReadWrite.Directory.
-	AppRoles map[string][]string `json:"-"`
+	AppRoles map[string][]AppRole `json:"-"`
+}
+
+// AppRole is an application permission and when the logs show it granted
+// (0: before them).
+type AppRole struct {
+	Value string
+	Start int64
 }
 
 // User is a member account.
@@ -287,7 +294,7 @@ func (d *Directory) applyLogs(ctx context.Context, ws *workspace.Workspace) erro
 		return err
 	} else if t != nil {
 		c := columnsOf(t)
-		op, targets, result := c.str("OperationName"), c.dyn("TargetResources"), c.str("Result")
+		op, targets, result, at := c.str("OperationName"), c.dyn("TargetResources"), c.str("Result"), c.ticks("TimeGenerated")
 		for i := range t.Rows() {
 			if op(i) != "Add app role assignment to service principal" || (result(i) != "" && result(i) != "success") {
 				continue
@@ -302,9 +309,9 @@ func (d *Directory) applyLogs(ctx context.Context, ws *workspace.Workspace) erro
 						v = strings.Trim(v, `"`)
 						if spID != "" && v != "" {
 							if d.AppRoles == nil {
-								d.AppRoles = map[string][]string{}
+								d.AppRoles = map[string][]AppRole{}
 							}
-							d.AppRoles[spID] = append(d.AppRoles[spID], v)
+							d.AppRoles[spID] = append(d.AppRoles[spID], AppRole{v, at(i)})
 						}
 					}
 				}
