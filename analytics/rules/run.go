@@ -5,9 +5,11 @@ import (
 	"crypto/sha1"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/huntbook/huntbook/kql/ast"
@@ -137,11 +139,13 @@ type compiled struct {
 	tables     []string
 	suppressed time.Time
 	incidents  []*Incident
+	outcomes   []outcome
 }
 
 type run struct {
-	at time.Time
-	c  *compiled
+	at     time.Time
+	c      *compiled
+	alerts []*Alert
 }
 
 // Replay runs rules on their schedules between opts.From and opts.To over
@@ -156,7 +160,7 @@ func Replay(ctx context.Context, rules []*Rule, cat exec.Catalog, opts Options) 
 	}
 	idx := newTimeIndex(cat)
 	rep := &Report{From: opts.From.UTC(), To: opts.To.UTC(), WorkspaceID: opts.WorkspaceID}
-	var runs []run
+	var cs []*compiled
 	for _, r := range rules {
 		if r.QueryFrequency <= 0 || r.QueryPeriod <= 0 {
 			return nil, fmt.Errorf("%s: rule %q has no queryFrequency/queryPeriod", r.File, r.Name)
@@ -166,12 +170,33 @@ func Replay(ctx context.Context, rules []*Rule, cat exec.Catalog, opts Options) 
 			return nil, &RunError{Rule: r, RunTime: opts.From, Line: r.QueryLine, Key: "query", Err: err}
 		}
 		c := &compiled{r: r, script: script, file: file, stats: &RuleStats{Rule: r}}
-		if err := c.probe(ctx, idx); err != nil {
+		if err := c.probe(ctx, idx, opts.From); err != nil {
 			return nil, err
 		}
 		rep.Stats = append(rep.Stats, c.stats)
-		for t := opts.From.Add(r.QueryFrequency); !t.After(opts.To); t = t.Add(r.QueryFrequency) {
-			runs = append(runs, run{at: t, c: c})
+		cs = append(cs, c)
+	}
+	// Rules run independently (suppression is per rule), so their schedules
+	// are evaluated in parallel; incidents are then formed in time order.
+	errs := make([]error, len(cs))
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = c.schedule(ctx, idx, opts)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var runs []run
+	for _, c := range cs {
+		for _, o := range c.outcomes {
+			runs = append(runs, run{at: o.at, c: c, alerts: o.alerts})
 		}
 	}
 	sort.SliceStable(runs, func(i, j int) bool { return runs[i].at.Before(runs[j].at) })
@@ -180,22 +205,42 @@ func Replay(ctx context.Context, rules []*Rule, cat exec.Catalog, opts Options) 
 		next = maxIncidentNumber(ctx, cat) + 1
 	}
 	for _, ru := range runs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		for _, a := range ru.alerts {
+			ru.c.stats.Alerts++
+			rep.Alerts = append(rep.Alerts, a)
+			if inc := ru.c.group(a, &next); inc != nil {
+				rep.Incidents = append(rep.Incidents, inc)
+				ru.c.stats.Incidents++
+			}
 		}
-		c := ru.c
-		if c.r.SuppressionEnabled && ru.at.Before(c.suppressed) {
+	}
+	return rep, nil
+}
+
+// outcome is a run that raised alerts.
+type outcome struct {
+	at     time.Time
+	alerts []*Alert
+}
+
+// schedule evaluates every run of one rule between opts.From and opts.To.
+func (c *compiled) schedule(ctx context.Context, idx *timeIndex, opts Options) error {
+	for at := opts.From.Add(c.r.QueryFrequency); !at.After(opts.To); at = at.Add(c.r.QueryFrequency) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if c.r.SuppressionEnabled && at.Before(c.suppressed) {
 			c.stats.Skipped++
 			continue
 		}
-		lo, hi := types.TimeToTicks(ru.at.Add(-c.r.QueryPeriod)), types.TimeToTicks(ru.at)
-		if c.emptyQuiet && c.noData(ctx, idx, lo, hi) {
-			c.stats.Runs++ // evaluated without the engine: empty input, empty result
+		lo, hi := types.TimeToTicks(at.Add(-c.r.QueryPeriod)), types.TimeToTicks(at)
+		if c.emptyQuiet && !c.triggered(0) && c.noData(ctx, idx, lo, hi) {
+			c.stats.Runs++ // empty input gives an empty result, which does not trigger
 			continue
 		}
-		res, err := c.exec(ctx, idx, ru.at, lo, hi)
+		res, err := c.exec(ctx, idx, at, lo, hi)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.stats.Runs++
 		c.stats.ResultRows += res.Rows()
@@ -203,33 +248,26 @@ func Replay(ctx context.Context, rules []*Rule, cat exec.Catalog, opts Options) 
 			continue
 		}
 		c.stats.Triggered++
-		alerts, err := c.alerts(res, ru.at, opts)
+		alerts, err := c.alerts(res, at, opts)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if c.r.SuppressionEnabled && len(alerts) > 0 {
-			c.suppressed = ru.at.Add(c.r.SuppressionDuration)
+			c.suppressed = at.Add(c.r.SuppressionDuration)
 		}
-		for _, a := range alerts {
-			c.stats.Alerts++
-			rep.Alerts = append(rep.Alerts, a)
-			if inc := c.group(a, &next); inc != nil {
-				rep.Incidents = append(rep.Incidents, inc)
-				c.stats.Incidents++
-			}
-		}
+		c.outcomes = append(c.outcomes, outcome{at: at, alerts: alerts})
 	}
-	return rep, nil
+	return nil
 }
 
 // probe runs the query once over empty tables: if that returns nothing,
 // runs whose tables hold no rows in their window need not be evaluated.
-func (c *compiled) probe(ctx context.Context, idx *timeIndex) error {
+func (c *compiled) probe(ctx context.Context, idx *timeIndex, from time.Time) error {
 	v := &windowView{idx: idx, lo: 0, hi: 0}
 	ses := exec.NewSession(v, exec.Options{Now: time.Unix(0, 0).UTC(), MaxRows: 1 << 30})
 	res, err := ses.Run(ctx, c.script, c.file)
 	if err != nil {
-		return c.runError(time.Unix(0, 0), err)
+		return c.runError(from, err)
 	}
 	c.emptyQuiet = len(res) == 0 || res[len(res)-1].Table.Rows() == 0
 	for n := range v.used {
