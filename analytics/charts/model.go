@@ -796,7 +796,7 @@ func (b *builder) categorical() error {
 		}
 		c.Series[si].Points = pts
 	}
-	if c.Kind == "piechart" {
+	if c.Kind == "piechart" && len(c.Series) > 0 {
 		for _, p := range c.Series[0].Points {
 			if p.Y < 0 {
 				return fmt.Errorf("piechart values must not be negative; %s has %g", c.Categories[int(p.X)], p.Y)

@@ -198,6 +198,10 @@ func Thin(pts []Point, max int) []Point {
 }
 
 func drawChart(dc draw.Canvas, c *Chart) error {
+	if c.empty() {
+		drawNoData(dc, c)
+		return nil
+	}
 	switch c.Kind {
 	case "card":
 		drawCard(dc, c)
@@ -681,4 +685,36 @@ func drawPie(dc draw.Canvas, c *Chart) error {
 		angle += sweep
 	}
 	return nil
+}
+
+// empty reports whether there is nothing to draw: a query that found no rows
+// is common in hunting, and its chart says so instead of failing.
+func (c *Chart) empty() bool {
+	switch c.Kind {
+	case "card":
+		return len(c.Card) == 0
+	case "ladderchart":
+		return len(c.Ranges) == 0
+	}
+	for _, s := range c.Series {
+		if len(s.Points) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// drawNoData draws the chart's title and a "no data" note in the middle.
+func drawNoData(dc draw.Canvas, c *Chart) {
+	sty := plot.New().Title.TextStyle
+	sty.Font.Size = vg.Points(14)
+	sty.Color = color.Gray{0x66}
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+	mid := vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: (dc.Min.Y + dc.Max.Y) / 2}
+	if c.Title != "" {
+		tsty := sty
+		tsty.Color = color.Black
+		dc.FillText(tsty, vg.Point{X: mid.X, Y: dc.Max.Y - vg.Points(20)}, c.Title)
+	}
+	dc.FillText(sty, mid, "No data: the query returned no rows to draw")
 }
