@@ -598,6 +598,9 @@ func bfsOrder(seen map[accessState]visit, start accessState) []accessState {
 // service principal or managed identity, or directly, at the target's own
 // scope (Direct) or an enclosing one (Inherited).
 func accessType(path []*Edge) string {
+	if n := len(path); n > 1 && path[n-1].Kind == EdgeIdentity {
+		return accessType(path[:n-1]) // as the control of the identity's resource
+	}
 	for _, e := range path[:len(path)-1] {
 		if e.T.Kind == KindGroup {
 			return "Group"

@@ -183,7 +183,7 @@ func (r *ranker) rank(u int) []PeerRank {
 	best := make([]PeerRank, 0, r.k+1)
 	for _, v := range r.touched {
 		if int(v) != u {
-			best = pushTop(best, PeerRank{int(v), r.acc[v]}, r.k)
+			best = pushTop(best, PeerRank{int(v), roundScore(r.acc[v])}, r.k)
 		}
 		r.acc[v], r.seen[v] = 0, false
 	}
@@ -203,6 +203,16 @@ func (r *ranker) kth(u int) float64 {
 		return 0
 	}
 	return top[0].Score
+}
+
+// roundScore keeps 12 significant digits: similarities equal in exact
+// arithmetic but summed in another order are ties, ranked by index.
+func roundScore(s float64) float64 {
+	if s == 0 {
+		return 0
+	}
+	e := math.Pow(10, 12-math.Ceil(math.Log10(math.Abs(s))))
+	return math.Round(s*e) / e
 }
 
 func better(a, b PeerRank) bool {
