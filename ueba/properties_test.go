@@ -19,7 +19,7 @@ func TestRankPeersTFIDFExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := math.Log(5.0/2), math.Log(5.0/3) // idf of A (and C), of B
-	n := math.Sqrt(a*a + b*b)               // |u0| = |u1| = |u2|
+	n := math.Sqrt(a*a + b*b)                // |u0| = |u1| = |u2|
 	want := [][]PeerRank{
 		{{1, 1}, {2, b * b / (n * n)}},
 		{{0, 1}, {2, b * b / (n * n)}},
