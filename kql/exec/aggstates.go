@@ -83,14 +83,6 @@ func (s *countState) update(args []*table.Column, gids []int32, lo int) {
 	}
 }
 
-func (s *countState) merge(o aggState, m []int32) {
-	x := o.(*countState)
-	for g, v := range x.n {
-		s.n = growI(s.n, int(m[g])+1)
-		s.n[m[g]] += v
-	}
-}
-
 func (s *countState) results(n int) []*table.Column {
 	s.n = growI(s.n, n)
 	c := newVec("", types.Long, n)
@@ -146,18 +138,6 @@ func numAt(c *table.Column, i int) float64 {
 	return convert(c.Value(i), types.Real).F
 }
 
-func (s *sumState) merge(o aggState, m []int32) {
-	x := o.(*sumState)
-	for g, v := range x.i {
-		s.i = growI(s.i, int(m[g])+1)
-		s.i[m[g]] += v
-	}
-	for g, v := range x.f {
-		s.f = growF(s.f, int(m[g])+1)
-		s.f[m[g]] += v
-	}
-}
-
 func (s *sumState) results(n int) []*table.Column {
 	c := newVec("", s.t, n)
 	if isFloat(s.t) {
@@ -188,16 +168,6 @@ func (s *avgState) update(args []*table.Column, gids []int32, lo int) {
 		}
 		s.sum[g] += numAt(x, i)
 		s.n[g]++
-	}
-}
-
-func (s *avgState) merge(o aggState, m []int32) {
-	x := o.(*avgState)
-	for g := range x.n {
-		t := int(m[g]) + 1
-		s.sum, s.n = growF(s.sum, t), growI(s.n, t)
-		s.sum[m[g]] += x.sum[g]
-		s.n[m[g]] += x.n[g]
 	}
 }
 
@@ -268,28 +238,6 @@ func (s *extremeState) offer(g int, x *table.Column, i int) {
 	}
 }
 
-func (s *extremeState) merge(o aggState, m []int32) {
-	x := o.(*extremeState)
-	for g, v := range x.best {
-		t := int(m[g])
-		for len(s.best) <= t {
-			s.best = append(s.best, types.Value{})
-		}
-		if !v.Valid {
-			continue
-		}
-		cur := s.best[t]
-		if !cur.Valid {
-			s.best[t] = v
-			continue
-		}
-		c := compareValues(v, cur)
-		if (s.max && c > 0) || (!s.max && c < 0) {
-			s.best[t] = v
-		}
-	}
-}
-
 func (s *extremeState) results(n int) []*table.Column {
 	c := newVec("", s.t, n)
 	for g := 0; g < n; g++ {
@@ -304,65 +252,57 @@ func (s *extremeState) results(n int) []*table.Column {
 
 // dcountState is dcount/dcountif. Values are counted exactly by their
 // 64-bit hash (Kusto estimates with HyperLogLog; a hash collision is far
-// rarer than its estimation error).
+// rarer than its estimation error): each (group, value hash) pair goes into
+// one open-addressing set, and a dictionary-encoded column hashes each
+// distinct string once.
 type dcountState struct {
-	pred bool
-	sets []map[uint64]struct{}
-	buf  []byte
+	pred   bool
+	pairs  u64set
+	counts []int64
+	buf    []byte
+	dict   []string // the dictionary dictHash belongs to
+	dhash  []uint64
 }
 
 var dcountSeed = maphash.MakeSeed()
 
+// pairKey mixes a group into a value hash.
+func pairKey(g int32, h uint64) uint64 { return h + uint64(g+1)*0x9E3779B97F4A7C15 }
+
 func (s *dcountState) update(args []*table.Column, gids []int32, lo int) {
-	for n := maxGid(gids); len(s.sets) < n; {
-		s.sets = append(s.sets, nil)
-	}
+	s.counts = growI(s.counts, maxGid(gids))
 	x := args[0]
+	if x.Codes != nil && !sameDict(s.dict, x.Dict) {
+		s.dict = x.Dict
+		s.dhash = make([]uint64, len(x.Dict))
+		for i, v := range x.Dict {
+			s.dhash[i] = maphash.String(dcountSeed, v)
+		}
+	}
 	one := []*table.Column{x}
 	for i, g := range gids {
 		if x.IsNull(i) || (x.Type == types.String && x.Strs[i] == "") || (s.pred && !truthy(args[1], i)) {
 			continue
 		}
-		if s.sets[g] == nil {
-			s.sets[g] = map[uint64]struct{}{}
-		}
 		var h uint64
-		switch table.Storage(x.Type) {
-		case table.StoreStrs:
+		switch {
+		case x.Codes != nil:
+			h = s.dhash[x.Codes[i]]
+		case table.Storage(x.Type) == table.StoreStrs:
 			h = maphash.String(dcountSeed, x.Strs[i])
 		default:
 			s.buf = encodeKey(s.buf[:0], one, i)
 			h = maphash.Bytes(dcountSeed, s.buf)
 		}
-		s.sets[g][h] = struct{}{}
-	}
-}
-
-func (s *dcountState) merge(o aggState, m []int32) {
-	x := o.(*dcountState)
-	for g, set := range x.sets {
-		t := int(m[g])
-		for len(s.sets) <= t {
-			s.sets = append(s.sets, nil)
-		}
-		if set == nil {
-			continue
-		}
-		if s.sets[t] == nil {
-			s.sets[t] = set
-			continue
-		}
-		for k := range set {
-			s.sets[t][k] = struct{}{}
+		if s.pairs.add(pairKey(g, h)) {
+			s.counts[g]++
 		}
 	}
 }
 
 func (s *dcountState) results(n int) []*table.Column {
 	c := newVec("", types.Long, n)
-	for g := 0; g < n && g < len(s.sets); g++ {
-		c.Ints[g] = int64(len(s.sets[g]))
-	}
+	copy(c.Ints, s.counts)
 	return []*table.Column{c}
 }
 
@@ -391,6 +331,25 @@ func (s *argState) grow(n int) {
 func (s *argState) update(args []*table.Column, gids []int32, lo int) {
 	s.grow(maxGid(gids))
 	x := args[0]
+	if !s.first && len(args) == 1 && table.Storage(x.Type) == table.StoreInts {
+		// typed comparison of ints, datetimes and timespans
+		for i, g := range gids {
+			if x.Nulls != nil && x.Nulls[i] {
+				continue
+			}
+			v := x.Ints[i]
+			if s.has[g] {
+				b := s.best[g].I
+				if s.max && v <= b || !s.max && v >= b {
+					continue
+				}
+			}
+			s.best[g] = types.Value{Type: x.Type, Valid: true, I: v}
+			s.has[g] = true
+			s.row[g] = int64(lo + i)
+		}
+		return
+	}
 	for i, g := range gids {
 		if s.first {
 			if s.has[g] {
@@ -417,27 +376,6 @@ func (s *argState) update(args []*table.Column, gids []int32, lo int) {
 			}
 			s.extras[g] = ex
 		}
-	}
-}
-
-func (s *argState) merge(o aggState, m []int32) {
-	x := o.(*argState)
-	for g := range x.row {
-		if !x.has[g] {
-			continue
-		}
-		t := int(m[g])
-		s.grow(t + 1)
-		if s.has[t] {
-			if s.first {
-				continue
-			}
-			c := compareValues(x.best[g], s.best[t])
-			if (s.max && c <= 0) || (!s.max && c >= 0) {
-				continue
-			}
-		}
-		s.has[t], s.row[t], s.best[t], s.extras[t] = true, x.row[g], x.best[g], x.extras[g]
 	}
 }
 
@@ -488,24 +426,6 @@ func (s *registryState) update(args []*table.Column, gids []int32, lo int) {
 	}
 }
 
-func (s *registryState) merge(o aggState, m []int32) {
-	x := o.(*registryState)
-	for g, acc := range x.accs {
-		t := int(m[g])
-		for len(s.accs) <= t {
-			s.accs = append(s.accs, nil)
-		}
-		if acc == nil {
-			continue
-		}
-		if s.accs[t] == nil {
-			s.accs[t] = acc
-			continue
-		}
-		s.accs[t].Merge(acc)
-	}
-}
-
 func (s *registryState) results(n int) []*table.Column {
 	out := make([]*table.Column, len(s.outTypes))
 	for j, t := range s.outTypes {
@@ -533,4 +453,80 @@ func (s *registryState) results(n int) []*table.Column {
 		setVal(out[0], g, acc.Result())
 	}
 	return out
+}
+
+// makeSetCodes is make_set of a dictionary-encoded string column: (group,
+// code) pairs are deduped in one set and each group lists its codes in
+// order of first appearance, as the registry's make_set does.
+type makeSetCodes struct {
+	max   int
+	pairs u64set
+	dict  []string
+	lists [][]uint32
+	// rows that came without the dictionary fall back to the registry
+	fallback *registryState
+}
+
+func (s *makeSetCodes) update(args []*table.Column, gids []int32, lo int) {
+	x := args[0]
+	if x.Codes == nil || s.dict != nil && !sameDict(s.dict, x.Dict) || s.fallback != nil {
+		s.toRegistry()
+		if len(args) == 1 {
+			// the registry reads the size limit from its second argument
+			args = append(args, constVec("", types.NewLong(int64(s.max)), types.Long, len(gids)))
+		}
+		s.fallback.update(args, gids, lo)
+		return
+	}
+	s.dict = x.Dict
+	for n := maxGid(gids); len(s.lists) < n; {
+		s.lists = append(s.lists, nil)
+	}
+	for i, g := range gids {
+		if len(s.lists[g]) >= s.max {
+			continue
+		}
+		c := x.Codes[i]
+		if s.pairs.add(uint64(g)<<32 | uint64(c)) {
+			s.lists[g] = append(s.lists[g], c)
+		}
+	}
+}
+
+// toRegistry moves what was collected into registry accumulators.
+func (s *makeSetCodes) toRegistry() {
+	if s.fallback != nil {
+		return
+	}
+	agg, _ := functions.LookupAggregate("make_set")
+	argTypes := []types.Type{types.String, types.Long}
+	s.fallback = &registryState{agg: agg, argTypes: argTypes, outTypes: []types.Type{types.Dynamic}}
+	limit := types.NewLong(int64(s.max))
+	for _, l := range s.lists {
+		acc := agg.New(argTypes)
+		for _, c := range l {
+			acc.Add([]types.Value{types.NewString(s.dict[c]), limit})
+		}
+		s.fallback.accs = append(s.fallback.accs, acc)
+	}
+	s.lists, s.dict = nil, nil
+}
+
+func (s *makeSetCodes) results(n int) []*table.Column {
+	if s.fallback != nil {
+		return s.fallback.results(n)
+	}
+	c := newVec("", types.Dynamic, n)
+	for g := 0; g < n; g++ {
+		var l []uint32
+		if g < len(s.lists) {
+			l = s.lists[g]
+		}
+		arr := make([]any, len(l))
+		for i, code := range l {
+			arr[i] = s.dict[code]
+		}
+		c.Dyns[g] = arr
+	}
+	return []*table.Column{c}
 }

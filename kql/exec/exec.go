@@ -189,7 +189,32 @@ func (s *Session) nowTicks() int64 {
 	return types.TimeToTicks(time.Now())
 }
 
+// plainTable drops the executor's dictionary encodings from a result, so
+// that callers who edit a result's strings cannot leave stale codes.
+func plainTable(t *table.Table) *table.Table {
+	if t == nil {
+		return nil
+	}
+	var out *table.Table
+	for i, c := range t.Columns {
+		if c.Codes == nil {
+			continue
+		}
+		if out == nil {
+			out = &table.Table{Name: t.Name, Columns: append([]*table.Column(nil), t.Columns...)}
+		}
+		o := *c
+		o.Dict, o.Codes = nil, nil
+		out.Columns[i] = &o
+	}
+	if out == nil {
+		return t
+	}
+	return out
+}
+
 func (s *Session) truncate(res *Result) {
+	res.Table = plainTable(res.Table)
 	if s.noTruncate || res.Table == nil {
 		return
 	}

@@ -246,7 +246,18 @@ func runQuery(ctx context.Context, cat Catalog, opts Options, q string) ([]*Resu
 	return NewSession(cat, opts).Run(ctx, script, file)
 }
 
-func TestGolden(t *testing.T) {
+func TestGolden(t *testing.T) { runGolden(t) }
+
+// TestGoldenEncoded runs the golden cases again with every string column
+// the pipes read dictionary-encoded, so that the code paths for encoded
+// columns (grouping, dcount, make_set, predicates, joins) give the same
+// answers.
+func TestGoldenEncoded(t *testing.T) {
+	encodeAll(t)
+	runGolden(t)
+}
+
+func runGolden(t *testing.T) {
 	cases := loadGolden(t)
 	if len(cases) == 0 {
 		t.Fatal("no golden cases found")

@@ -154,3 +154,124 @@ func keyOfValues(b []byte, vals []types.Value) ([]byte, bool) {
 	}
 	return b, true
 }
+
+// groupIDs assigns every row of keyCols a dense group id, numbered in
+// order of first appearance: gids[i] is row i's group and firsts[g] the
+// first row of group g. Dictionary-encoded keys group by code without
+// hashing strings; other keys are grouped per chunk in parallel and the
+// chunk groups merged in chunk order.
+func (r *runner) groupIDs(keyCols []*table.Column, n int, serial bool) ([]int32, []int, error) {
+	gids := make([]int32, n)
+	if len(keyCols) == 0 {
+		if n == 0 {
+			return gids, nil, nil
+		}
+		return gids, []int{0}, nil
+	}
+	if gids, firsts, ok := groupByCodes(keyCols, n); ok {
+		return gids, firsts, nil
+	}
+	nc := numChunks(n, serial)
+	locals := make([]*grouper, nc)
+	err := r.forChunks(n, serial, func(ci, lo, hi int) error {
+		g := newGrouper(keyCols)
+		for i := lo; i < hi; i++ {
+			gids[i], _ = g.group(i)
+		}
+		locals[ci] = g
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if nc == 1 {
+		if locals[0] == nil {
+			return gids, nil, nil
+		}
+		return gids, locals[0].first, nil
+	}
+	// merge chunk groups in chunk order, then renumber rows in parallel
+	gg := newGrouper(keyCols)
+	maps := make([][]int32, nc)
+	for ci, g := range locals {
+		if err := r.ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		m := make([]int32, g.n)
+		for lg := int32(0); lg < g.n; lg++ {
+			m[lg], _ = gg.group(g.first[lg])
+		}
+		maps[ci] = m
+	}
+	err = r.forChunks(n, serial, func(ci, lo, hi int) error {
+		m := maps[ci]
+		for i := lo; i < hi; i++ {
+			gids[i] = m[gids[i]]
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return gids, gg.first, nil
+}
+
+// groupByCodes groups by dictionary-encoded string keys: one key through
+// a code-indexed table, several through their combined code when the
+// product of the dictionary sizes fits in 64 bits.
+func groupByCodes(keyCols []*table.Column, n int) ([]int32, []int, bool) {
+	prod := uint64(1)
+	for _, c := range keyCols {
+		if c.Codes == nil || len(c.Codes) != n {
+			return nil, nil, false
+		}
+		d := uint64(max(len(c.Dict), 1))
+		if prod > (1<<63)/d {
+			return nil, nil, false
+		}
+		prod *= d
+	}
+	gids := make([]int32, n)
+	var firsts []int
+	if prod <= uint64(max(n, 1<<16)) {
+		// a dense table indexed by the combined code
+		slot := make([]int32, prod)
+		for i := range slot {
+			slot[i] = -1
+		}
+		for i := 0; i < n; i++ {
+			k := combinedCode(keyCols, i)
+			g := slot[k]
+			if g < 0 {
+				g = int32(len(firsts))
+				slot[k] = g
+				firsts = append(firsts, i)
+			}
+			gids[i] = g
+		}
+		return gids, firsts, true
+	}
+	m := map[uint64]int32{}
+	for i := 0; i < n; i++ {
+		k := combinedCode(keyCols, i)
+		g, ok := m[k]
+		if !ok {
+			g = int32(len(firsts))
+			m[k] = g
+			firsts = append(firsts, i)
+		}
+		gids[i] = g
+	}
+	return gids, firsts, true
+}
+
+func combinedCode(keyCols []*table.Column, i int) uint64 {
+	if len(keyCols) == 1 {
+		return uint64(keyCols[0].Codes[i])
+	}
+	k := uint64(0)
+	for _, c := range keyCols {
+		k = k*uint64(max(len(c.Dict), 1)) + uint64(c.Codes[i])
+	}
+	return k
+}

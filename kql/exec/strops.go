@@ -113,6 +113,24 @@ func strPredExpr(a *cexpr, f func(string) bool) *cexpr {
 			return nil, err
 		}
 		out := newVec("", types.Bool, hi-lo)
+		if col.Codes != nil && len(col.Dict) <= 4*len(col.Codes) {
+			// once per distinct value: 0 unknown, 1 false, 2 true
+			memo := make([]uint8, len(col.Dict))
+			for i, c := range col.Codes {
+				m := memo[c]
+				if m == 0 {
+					m = 1
+					if f(col.Dict[c]) {
+						m = 2
+					}
+					memo[c] = m
+				}
+				if m == 2 {
+					out.Ints[i] = 1
+				}
+			}
+			return out, nil
+		}
 		if col.Type == types.String {
 			memo := map[string]bool{}
 			for i, s := range col.Strs {

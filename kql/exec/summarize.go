@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/huntbook/huntbook/kql/ast"
 	"github.com/huntbook/huntbook/kql/functions"
@@ -15,8 +16,6 @@ import (
 type aggState interface {
 	// update folds rows lo..lo+len(gids) (gids[i] is row lo+i's group).
 	update(args []*table.Column, gids []int32, lo int)
-	// merge folds o into the receiver; o's group g becomes group m[g].
-	merge(o aggState, m []int32)
 	// results returns one column per output for groups 0..n-1.
 	results(n int) []*table.Column
 }
@@ -244,80 +243,109 @@ func tableIndexCol(t *table.Table, c *table.Column) int {
 	return -1
 }
 
-// aggregate groups the rows of in by keyCols and folds every spec, in
-// parallel chunks merged in chunk order (so groups keep the order of their
-// first row). With no keys and no rows it still makes the one group Kusto
-// returns.
+// aggregate groups the rows of in by keyCols and folds every spec. Rows
+// get global group ids first (numbered by first appearance), so each
+// aggregate keeps one state that sees the rows in order and needs no
+// merging; arguments are evaluated in parallel chunks and the aggregates
+// fold on the session's workers, one aggregate per worker. With no keys
+// and no rows it still makes the one group Kusto returns.
 func (r *runner) aggregate(in *table.Table, keyCols []*table.Column, specs []*aggSpec, global bool) (int, []int, []aggState, error) {
 	n := in.Rows()
 	serial := false
+	var args []*cexpr
 	for _, s := range specs {
 		for _, a := range s.args {
 			serial = serial || a.serial
+			args = append(args, a)
 		}
 	}
-	nc := numChunks(n, serial)
-	type part struct {
-		g      *grouper
-		states []aggState
+	gids, firsts, err := r.groupIDs(keyCols, n, serial)
+	if err != nil {
+		return 0, nil, nil, err
 	}
-	parts := make([]part, nc)
-	err := r.forChunks(n, serial, func(ci, lo, hi int) error {
-		g := newGrouper(keyCols)
-		gids := make([]int32, hi-lo)
-		for i := lo; i < hi; i++ {
-			gids[i-lo], _ = g.group(i)
+	cols, err := r.evalCols(in, args)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	states := make([]aggState, len(specs))
+	offs := make([]int, len(specs))
+	k := 0
+	for i, s := range specs {
+		offs[i] = k
+		k += len(s.args)
+	}
+	err = r.forEach(len(specs), func(si int) error {
+		s := specs[si]
+		st := s.newSt()
+		mine := cols[offs[si] : offs[si]+len(s.args)]
+		if n == 0 {
+			st.update(mine, gids, 0)
 		}
-		states := make([]aggState, len(specs))
-		for si, s := range specs {
-			args := make([]*table.Column, len(s.args))
-			for j, a := range s.args {
-				col, err := a.vec(in, lo, hi)
-				if err != nil {
-					return err
-				}
-				args[j] = col
+		part := make([]*table.Column, len(mine))
+		for lo := 0; lo < n; lo += chunkRows {
+			if err := r.ctx.Err(); err != nil {
+				return err
 			}
-			st := s.newSt()
-			st.update(args, gids, lo)
-			states[si] = st
+			hi := min(lo+chunkRows, n)
+			for j, c := range mine {
+				part[j] = sliceCol(c, lo, hi)
+			}
+			st.update(part, gids[lo:hi], lo)
 		}
-		parts[ci] = part{g, states}
+		states[si] = st
 		return nil
 	})
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	if nc == 1 && parts[0].g != nil {
-		g := parts[0].g
-		if global && g.n == 0 {
-			return 1, []int{-1}, parts[0].states, nil
-		}
-		return int(g.n), g.first, parts[0].states, nil
-	}
-	// merge chunk results into a global grouping
-	gg := newGrouper(keyCols)
-	var states []aggState
-	for ci, p := range parts {
-		if err := r.ctx.Err(); err != nil {
-			return 0, nil, nil, err
-		}
-		m := make([]int32, p.g.n)
-		for lg := int32(0); lg < p.g.n; lg++ {
-			m[lg], _ = gg.group(p.g.first[lg])
-		}
-		if ci == 0 {
-			states = p.states
-			continue
-		}
-		for si := range specs {
-			states[si].merge(p.states[si], m)
-		}
-	}
-	if global && gg.n == 0 {
+	if global && len(firsts) == 0 {
 		return 1, []int{-1}, states, nil
 	}
-	return int(gg.n), gg.first, states, nil
+	return len(firsts), firsts, states, nil
+}
+
+// forEach runs f(0..n-1) on the session's workers, stopping at the first
+// error.
+func (r *runner) forEach(n int, f func(i int) error) error {
+	workers := min(r.sess.opts.Parallelism, n)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			if err := f(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	next := 0
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				stop := firstErr != nil
+				mu.Unlock()
+				if stop || i >= n {
+					return
+				}
+				if err := f(i); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
 }
 
 // results turns a spec's state into output columns.
@@ -505,6 +533,22 @@ func (r *runner) aggSpec(c *compiler, call *ast.CallExpr, names []string, in *ta
 		return r.argMinMaxSpec(spec, call, names, in, byCols, star, name == "arg_max")
 	case "take_any", "any":
 		return r.takeAnySpec(spec, call, names, in, byCols, star)
+	case "make_set":
+		sp, err := r.registryAgg(spec, call, names, args)
+		if err != nil || args[0].typ != types.String || argc > 2 {
+			return sp, err
+		}
+		limit := int64(1 << 20) // the registry's default maximum
+		if argc == 2 {
+			if !args[1].isConst || !args[1].typ.IsInteger() {
+				return sp, nil
+			}
+			if v := args[1].val.I; v > 0 && v < limit {
+				limit = v
+			}
+		}
+		sp.newSt = func() aggState { return &makeSetCodes{max: int(limit)} }
+		return sp, nil
 	}
 	return r.registryAgg(spec, call, names, args)
 }

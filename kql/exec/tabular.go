@@ -251,6 +251,12 @@ func (r *runner) evalTab(e ast.Expr) (*table.Table, error) {
 		if err != nil {
 			return nil, err
 		}
+		if !r.serialized[t] {
+			if p, ok := prunedSource(t, x.Ops); ok {
+				// only the columns this pipe reads: worth encoding
+				t = encodeTable(p)
+			}
+		}
 		for _, op := range x.Ops {
 			in := t
 			saved := r.serialIn

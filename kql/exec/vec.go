@@ -47,6 +47,7 @@ func setNull(c *table.Column, i int) {
 		return
 	case table.StoreStrs:
 		c.Strs[i] = ""
+		c.Dict, c.Codes = nil, nil // a changed value invalidates the codes
 		if c.Type == types.String {
 			return
 		}
@@ -73,6 +74,7 @@ func setVal(c *table.Column, i int, v types.Value) {
 		c.Reals[i] = v.F
 	case table.StoreStrs:
 		c.Strs[i] = v.S
+		c.Dict, c.Codes = nil, nil
 	case table.StoreDyns:
 		c.Dyns[i] = v.D
 	}
@@ -122,6 +124,9 @@ func sliceCol(c *table.Column, lo, hi int) *table.Column {
 	if c.Nulls != nil {
 		o.Nulls = c.Nulls[lo:hi:hi]
 	}
+	if c.Codes != nil {
+		o.Dict, o.Codes = c.Dict, c.Codes[lo:hi:hi]
+	}
 	return o
 }
 
@@ -136,6 +141,9 @@ func sliceTable(t *table.Table, lo, hi int) *table.Table {
 
 // gather builds a column from rows idx of c; an index of -1 is a null row.
 func gather(c *table.Column, idx []int) *table.Column {
+	if c.Codes != nil {
+		return gatherCoded(c, idx)
+	}
 	o := newVec(c.Name, c.Type, len(idx))
 	hasNull := c.Nulls != nil
 	for j, i := range idx {
@@ -156,6 +164,41 @@ func gather(c *table.Column, idx []int) *table.Column {
 		if hasNull && c.Nulls[i] {
 			setNull(o, j)
 		}
+	}
+	return o
+}
+
+// gatherCoded is gather for a dictionary-encoded string column: codes go
+// along; a -1 (null) row is "" and keeps the codes only when the
+// dictionary has "".
+func gatherCoded(c *table.Column, idx []int) *table.Column {
+	o := &table.Column{Name: c.Name, Type: c.Type, Strs: make([]string, len(idx)), Dict: c.Dict, Codes: make([]uint32, len(idx))}
+	empty := -1
+	for j, i := range idx {
+		if i < 0 {
+			if empty < 0 {
+				empty = len(c.Dict)
+				for k, s := range c.Dict {
+					if s == "" {
+						empty = k
+						break
+					}
+				}
+			}
+			if empty == len(c.Dict) {
+				o.Dict, o.Codes = nil, nil
+				for jj, ii := range idx[j:] {
+					if ii >= 0 {
+						o.Strs[j+jj] = c.Strs[ii]
+					}
+				}
+				return o
+			}
+			o.Codes[j] = uint32(empty)
+			continue
+		}
+		o.Strs[j] = c.Strs[i]
+		o.Codes[j] = c.Codes[i]
 	}
 	return o
 }
@@ -197,6 +240,17 @@ func concatCols(name string, t types.Type, parts []*table.Column) *table.Column 
 		o.Strs = make([]string, 0, n)
 		for _, p := range parts {
 			o.Strs = append(o.Strs, p.Strs...)
+		}
+		// parts cut from one encoded column keep its codes
+		coded := len(parts) > 0 && parts[0].Codes != nil
+		for _, p := range parts {
+			coded = coded && p.Codes != nil && sameDict(p.Dict, parts[0].Dict)
+		}
+		if coded {
+			o.Dict, o.Codes = parts[0].Dict, make([]uint32, 0, n)
+			for _, p := range parts {
+				o.Codes = append(o.Codes, p.Codes...)
+			}
 		}
 	case table.StoreDyns:
 		o.Dyns = make([]any, 0, n)
@@ -243,11 +297,18 @@ func colBytes(c *table.Column) int64 {
 	case table.StoreReals:
 		return int64(len(c.Reals)) * 8
 	case table.StoreStrs:
-		var b int64
-		for _, s := range c.Strs {
-			b += 16 + int64(len(s))
+		// estimated from a sample: this runs after every operator
+		n := len(c.Strs)
+		if n == 0 {
+			return 0
 		}
-		return b
+		step := max(1, n/256)
+		var sum, k int64
+		for i := 0; i < n; i += step {
+			sum += int64(len(c.Strs[i]))
+			k++
+		}
+		return int64(n) * (16 + sum/k)
 	case table.StoreDyns:
 		return int64(len(c.Dyns)) * 48
 	}

@@ -17,6 +17,11 @@ import (
 //	Real, Decimal                        Reals
 //	String, GUID                         Strs
 //	Dynamic                              Dyns (nil element is a null)
+//
+// A string column may also carry a dictionary encoding: Codes[i] indexes
+// Dict and Dict[Codes[i]] == Strs[i]. It is optional (nil when absent) and
+// only an accelerator for grouping and joins: Strs stays complete, and code
+// that changes Strs in place must set Codes and Dict to nil.
 type Column struct {
 	Name  string
 	Type  types.Type
@@ -25,6 +30,8 @@ type Column struct {
 	Strs  []string
 	Dyns  []any
 	Nulls []bool
+	Dict  []string // distinct values of a dictionary-encoded string column
+	Codes []uint32 // per row index into Dict, or nil
 }
 
 // NewColumn makes an empty column with room for capacity rows.
@@ -122,6 +129,7 @@ func (c *Column) Append(v types.Value) {
 		c.Reals = append(c.Reals, v.F)
 	case StoreStrs:
 		c.Strs = append(c.Strs, v.S)
+		c.Dict, c.Codes = nil, nil
 	case StoreDyns:
 		if !v.Valid {
 			c.Dyns = append(c.Dyns, nil)

@@ -1,0 +1,127 @@
+package exec
+
+import (
+	"testing"
+
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// encodeAll makes buildDict and encoded accept any column for one test.
+func encodeAll(t *testing.T) {
+	savedMin, savedRatio := minEncodeRows, maxDictRatio
+	minEncodeRows, maxDictRatio = 0, 1
+	t.Cleanup(func() { minEncodeRows, maxDictRatio = savedMin, savedRatio })
+}
+
+func strCol(vals ...string) *table.Column {
+	return &table.Column{Name: "x", Type: types.String, Strs: vals}
+}
+
+// TestCodedAggregatesMatchPlain feeds dcount and make_set the same rows
+// with and without a dictionary encoding, also switching representation
+// between updates, and requires the same answers.
+func TestCodedAggregatesMatchPlain(t *testing.T) {
+	encodeAll(t)
+	vals := []string{"a", "b", "a", "", "c", "b", "a", "d"}
+	gids := []int32{0, 0, 0, 0, 1, 1, 1, 2}
+	plain := strCol(vals...)
+	coded := strCol(vals...)
+	coded.Dict, coded.Codes = buildDict(vals)
+	if coded.Codes == nil {
+		t.Fatal("buildDict gave up on a small column")
+	}
+	cases := []struct {
+		name  string
+		parts [2]*table.Column // first 4 rows, last 4 rows
+	}{
+		{"plain", [2]*table.Column{sliceCol(plain, 0, 4), sliceCol(plain, 4, 8)}},
+		{"coded", [2]*table.Column{sliceCol(coded, 0, 4), sliceCol(coded, 4, 8)}},
+		{"coded then plain", [2]*table.Column{sliceCol(coded, 0, 4), sliceCol(plain, 4, 8)}},
+		{"plain then coded", [2]*table.Column{sliceCol(plain, 0, 4), sliceCol(coded, 4, 8)}},
+	}
+	for _, tc := range cases {
+		dc := &dcountState{}
+		ms := &makeSetCodes{max: 1 << 20}
+		limited := &makeSetCodes{max: 1}
+		for k, part := range tc.parts {
+			g := gids[k*4 : k*4+4]
+			dc.update([]*table.Column{part}, g, k*4)
+			ms.update([]*table.Column{part}, g, k*4)
+			limited.update([]*table.Column{part}, g, k*4)
+		}
+		if got := printCol(dc.results(3)[0]); got != "2,3,1" {
+			t.Errorf("%s: dcount = %s, want 2,3,1 (empty strings not counted)", tc.name, got)
+		}
+		if got := printCol(ms.results(3)[0]); got != `["a","b",""],["c","b","a"],["d"]` {
+			t.Errorf("%s: make_set = %s", tc.name, got)
+		}
+		if got := printCol(limited.results(3)[0]); got != `["a"],["c"],["d"]` {
+			t.Errorf("%s: make_set(x, 1) = %s", tc.name, got)
+		}
+	}
+}
+
+// TestGatherKeepsCodes checks that gathering an encoded column keeps codes
+// that still decode to its strings, including null (-1) rows.
+func TestGatherKeepsCodes(t *testing.T) {
+	encodeAll(t)
+	vals := []string{"x", "", "y", "x"}
+	c := strCol(vals...)
+	c.Dict, c.Codes = buildDict(vals)
+	for _, idx := range [][]int{{3, 2, 0}, {0, -1, 2}} {
+		g := gather(c, idx)
+		if g.Codes == nil {
+			t.Fatalf("gather %v dropped the codes", idx)
+		}
+		for j, i := range idx {
+			want := ""
+			if i >= 0 {
+				want = vals[i]
+			}
+			if g.Strs[j] != want || g.Dict[g.Codes[j]] != want {
+				t.Errorf("gather %v row %d: %q / code %q, want %q", idx, j, g.Strs[j], g.Dict[g.Codes[j]], want)
+			}
+		}
+	}
+	noEmpty := strCol("x", "y", "x", "y")
+	noEmpty.Dict, noEmpty.Codes = buildDict(noEmpty.Strs)
+	g := gather(noEmpty, []int{1, -1})
+	if g.Codes != nil || g.Strs[0] != "y" || g.Strs[1] != "" {
+		t.Errorf("gather with a null row and no empty string in the dictionary = %q codes %v", g.Strs, g.Codes)
+	}
+	setVal(g, 0, types.NewString("z"))
+	c2 := gather(c, []int{0})
+	setVal(c2, 0, types.NewString("z"))
+	if c2.Codes != nil {
+		t.Error("setVal left stale codes")
+	}
+}
+
+func TestU64Set(t *testing.T) {
+	var s u64set
+	for i := uint64(0); i < 5000; i++ {
+		if !s.add(i * 7) {
+			t.Fatalf("%d reported present before being added", i*7)
+		}
+	}
+	for i := uint64(0); i < 5000; i++ {
+		if s.add(i * 7) {
+			t.Fatalf("%d reported new twice", i*7)
+		}
+	}
+	if !s.add(1) || s.add(1) {
+		t.Fatal("1 not added exactly once")
+	}
+}
+
+func printCol(c *table.Column) string {
+	out := ""
+	for i := 0; i < c.Len(); i++ {
+		if i > 0 {
+			out += ","
+		}
+		out += c.Value(i).String()
+	}
+	return out
+}

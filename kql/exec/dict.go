@@ -1,0 +1,164 @@
+package exec
+
+import (
+	"runtime"
+	"sync"
+	"unsafe"
+	"weak"
+
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// Dictionary encoding of string columns. Hunting tables repeat a few
+// thousand UPNs, IPs, apps and result types across millions of rows; once a
+// column carries codes (table.Column.Codes) grouping is an array lookup per
+// row, string predicates run once per distinct value and dcount/make_set
+// dedupe integer pairs. Catalog columns are encoded the first time a query
+// reads them and the encoding is kept (weakly, for as long as the column
+// lives) for later queries; operators carry codes through filters, slices
+// and joins.
+
+// Variables so that tests can encode every column.
+var (
+	minEncodeRows = 4096    // smaller columns gain nothing
+	maxDictRatio  = 4       // give up when more than 1/len of the values are distinct
+	maxDictSize   = 1 << 22 // and beyond this many distinct values
+)
+
+type dictEntry struct {
+	once  sync.Once
+	dict  []string
+	codes []uint32
+}
+
+// dictCache maps a catalog column (weakly) to its encoding.
+var dictCache sync.Map // weak.Pointer[table.Column] -> *dictEntry
+
+// encoded returns c with its dictionary encoding attached (a shallow copy;
+// c itself is shared and never written), or c when it is not a string
+// column worth encoding.
+func encoded(c *table.Column) *table.Column {
+	if c.Type != types.String || c.Codes != nil || len(c.Strs) < minEncodeRows {
+		return c
+	}
+	key := weak.Make(c)
+	v, loaded := dictCache.LoadOrStore(key, &dictEntry{})
+	if !loaded {
+		runtime.AddCleanup(c, func(k weak.Pointer[table.Column]) { dictCache.Delete(k) }, key)
+	}
+	e := v.(*dictEntry)
+	e.once.Do(func() { e.dict, e.codes = buildDict(c.Strs) })
+	if e.codes == nil {
+		return c
+	}
+	o := *c
+	o.Dict, o.Codes = e.dict, e.codes
+	return &o
+}
+
+// buildDict assigns codes in order of first appearance; nil when the
+// column is too distinct for a dictionary to pay.
+func buildDict(strs []string) ([]string, []uint32) {
+	limit := min(max(len(strs)/maxDictRatio, 1), maxDictSize)
+	m := make(map[string]uint32, 1024)
+	var dict []string
+	codes := make([]uint32, len(strs))
+	for i, s := range strs {
+		c, ok := m[s]
+		if !ok {
+			if len(dict) >= limit {
+				return nil, nil
+			}
+			c = uint32(len(dict))
+			m[s] = c
+			dict = append(dict, s)
+		}
+		codes[i] = c
+	}
+	return dict, codes
+}
+
+// encodeTable attaches encodings to the string columns of t.
+func encodeTable(t *table.Table) *table.Table {
+	var out *table.Table
+	for i, c := range t.Columns {
+		e := encoded(c)
+		if e == c {
+			continue
+		}
+		if out == nil {
+			out = &table.Table{Name: t.Name, Columns: append([]*table.Column(nil), t.Columns...)}
+		}
+		out.Columns[i] = e
+	}
+	if out == nil {
+		return t
+	}
+	return out
+}
+
+// sameDict reports whether a and b share one dictionary.
+func sameDict(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || unsafe.SliceData(a) == unsafe.SliceData(b))
+}
+
+// u64set is an open-addressing set of uint64 keys (linear probing), much
+// cheaper than a Go map for the millions of (group, value) pairs dcount
+// and make_set dedupe. Key 0 is kept aside.
+type u64set struct {
+	slots   []uint64
+	n       int
+	hasZero bool
+}
+
+func (s *u64set) hash(k uint64) uint64 {
+	k ^= k >> 33
+	k *= 0xff51afd7ed558ccd
+	k ^= k >> 33
+	return k
+}
+
+// add inserts k and reports whether it was new.
+func (s *u64set) add(k uint64) bool {
+	if k == 0 {
+		if s.hasZero {
+			return false
+		}
+		s.hasZero = true
+		return true
+	}
+	if (s.n+1)*2 > len(s.slots) {
+		s.grow()
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := s.hash(k) & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case k:
+			return false
+		case 0:
+			s.slots[i] = k
+			s.n++
+			return true
+		}
+	}
+}
+
+func (s *u64set) grow() {
+	old := s.slots
+	size := max(1024, len(old)*2)
+	s.slots = make([]uint64, size)
+	s.n = 0
+	mask := uint64(size - 1)
+	for _, k := range old {
+		if k == 0 {
+			continue
+		}
+		i := s.hash(k) & mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = k
+		s.n++
+	}
+}
