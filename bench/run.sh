@@ -2,24 +2,27 @@
 # The engine benchmark: huntbook's embedded KQL engine against pandas and
 # DuckDB on the same generated SigninLogs/AuditLogs CSVs, in one run.
 #
-#   bench/run.sh [--rows 1000000] [--runs 5] [--load-runs 3] [--no-readme]
+#   bench/run.sh [--rows 1000000] [--rounds 3] [--runs 3] [--no-readme]
 #
 # It installs nothing. Prerequisites: Go; Debian's python3-pandas; Node.js
 # with @duckdb/node-api installed by `npm ci` in bench/ (package-lock.json).
 # Steps: generate the data (reused while the generator is unchanged), answer
 # every question once in each engine and check that the answers agree, then
-# time loads and questions (medians) and write the table to bench/README.md.
+# time loads and questions in rounds (each round: one process per engine,
+# one load, one cold and --runs warm runs of each question; engines take
+# turns so that other load on the machine hits them alike) and write the
+# medians to bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rows=1000000 runs=5 load_runs=3 readme=bench/README.md
+rows=1000000 rounds=3 runs=3 readme=bench/README.md
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) rows="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
-    --load-runs) load_runs="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --no-readme) readme=""; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -60,18 +63,20 @@ bench/results/bin/hbrun -data "$data" -answers "$out/answers-huntbook.json"
 node bench/duckdb_bench.mjs --data "$data" --answers "$out/answers-duckdb.json"
 bench/results/bin/compare check -results "$out"
 
-echo "== timings ($load_runs loads, $runs runs of each question per engine)"
+echo "== timings ($rounds rounds; each: 1 load, 1 cold and $runs warm runs of each question per engine)"
 # The machine may be shared: the report shows how busy it was.
 cut -d' ' -f1-3 /proc/loadavg > "$out/loadavg-before"
+rm -f "$out"/timings-*.json
 rev="$(git rev-parse --short=12 HEAD)"
 git diff --quiet HEAD -- kql providers || rev="$rev with uncommitted engine changes"
-bench/results/bin/hbrun -data "$data" -timings "$out/timings-huntbook.json" -runs "$runs" -load-runs "$load_runs" \
-  -version "$(go env GOVERSION), commit $rev"
-"$py" bench/pandas_bench.py --data "$data" --timings "$out/timings-pandas.json" --runs "$runs" --load-runs "$load_runs"
-node bench/duckdb_bench.mjs --data "$data" --timings "$out/timings-duckdb.json" --runs "$runs" --load-runs "$load_runs"
-
+for r in $(seq 1 "$rounds"); do
+  bench/results/bin/hbrun -data "$data" -timings "$out/timings-huntbook-r$r.json" -runs "$runs" -load-runs 1 \
+    -version "$(go env GOVERSION), commit $rev"
+  "$py" bench/pandas_bench.py --data "$data" --timings "$out/timings-pandas-r$r.json" --runs "$runs" --load-runs 1
+  node bench/duckdb_bench.mjs --data "$data" --timings "$out/timings-duckdb-r$r.json" --runs "$runs" --load-runs 1
+done
 cut -d' ' -f1-3 /proc/loadavg > "$out/loadavg-after"
-cmd="bench/run.sh --rows $rows --runs $runs --load-runs $load_runs"
+cmd="bench/run.sh --rows $rows --rounds $rounds --runs $runs"
 if [ -n "$readme" ]; then
   bench/results/bin/compare report -results "$out" -data "$data" -readme "$readme" -command "$cmd"
   echo "== wrote $readme"

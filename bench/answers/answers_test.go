@@ -111,4 +111,8 @@ func TestMedianAndPeakRSS(t *testing.T) {
 	if err != nil || Median(out.Load["T"]) != 1.5 || out.Questions["q"][0] != 3 {
 		t.Errorf("ReadTimings = %+v, %v", out, err)
 	}
+	out.Merge(&Timings{Load: map[string][]float64{"T": {9}}, First: map[string][]float64{"q": {4}}})
+	if len(out.Load["T"]) != 3 || out.First["q"][0] != 4 || len(out.Questions["q"]) != 1 {
+		t.Errorf("after Merge: %+v", out)
+	}
 }

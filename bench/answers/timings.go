@@ -12,10 +12,26 @@ import (
 // Timings is what an engine's runner writes in timing mode: wall times in
 // milliseconds of each run, so the report can take medians.
 type Timings struct {
-	Engine    string               `json:"engine"`
-	Version   string               `json:"version"`
-	Load      map[string][]float64 `json:"load_ms"`      // table -> runs
+	Engine  string               `json:"engine"`
+	Version string               `json:"version"`
+	Load    map[string][]float64 `json:"load_ms"` // table -> runs
+	// First is each question's first run after a fresh load: it pays for
+	// whatever an engine builds lazily and keeps (huntbook caches string
+	// dictionaries per column). Questions holds the runs after it.
+	First     map[string][]float64 `json:"first_ms"`
 	Questions map[string][]float64 `json:"questions_ms"` // question -> runs
+}
+
+// Merge appends o's runs to t's (rounds of run.sh).
+func (t *Timings) Merge(o *Timings) {
+	for _, m := range []struct{ dst, src *map[string][]float64 }{{&t.Load, &o.Load}, {&t.First, &o.First}, {&t.Questions, &o.Questions}} {
+		if *m.dst == nil {
+			*m.dst = map[string][]float64{}
+		}
+		for k, v := range *m.src {
+			(*m.dst)[k] = append((*m.dst)[k], v...)
+		}
+	}
 }
 
 // ReadTimings loads a timings file.
