@@ -272,7 +272,8 @@ func pairKey(g int32, h uint64) uint64 { return h + uint64(g+1)*0x9E3779B97F4A7C
 func (s *dcountState) update(args []*table.Column, gids []int32, lo int) {
 	s.counts = growI(s.counts, maxGid(gids))
 	x := args[0]
-	if x.Codes != nil && !sameDict(s.dict, x.Dict) {
+	coded := strCoded(x)
+	if coded && !sameDict(s.dict, x.Dict) {
 		s.dict = x.Dict
 		s.dhash = make([]uint64, len(x.Dict))
 		for i, v := range x.Dict {
@@ -286,7 +287,7 @@ func (s *dcountState) update(args []*table.Column, gids []int32, lo int) {
 		}
 		var h uint64
 		switch {
-		case x.Codes != nil:
+		case coded:
 			h = s.dhash[x.Codes[i]]
 		case table.Storage(x.Type) == table.StoreStrs:
 			h = maphash.String(dcountSeed, x.Strs[i])
@@ -469,7 +470,7 @@ type makeSetCodes struct {
 
 func (s *makeSetCodes) update(args []*table.Column, gids []int32, lo int) {
 	x := args[0]
-	if x.Codes == nil || s.dict != nil && !sameDict(s.dict, x.Dict) || s.fallback != nil {
+	if !strCoded(x) || s.dict != nil && !sameDict(s.dict, x.Dict) || s.fallback != nil {
 		s.toRegistry()
 		if len(args) == 1 {
 			// the registry reads the size limit from its second argument

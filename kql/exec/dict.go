@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"math"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -19,6 +20,9 @@ import (
 // lives) for later queries; operators carry codes through filters, slices
 // and joins.
 
+// earlyCheck is the row at which a column still mostly distinct is given up.
+const earlyCheck = 1 << 16
+
 // Variables so that tests can encode every column.
 var (
 	minEncodeRows = 4096    // smaller columns gain nothing
@@ -27,10 +31,15 @@ var (
 )
 
 type dictEntry struct {
-	once  sync.Once
-	dict  []string
-	codes []uint32
+	once    sync.Once
+	dict    []string
+	dynDict []any
+	codes   []uint32
 }
+
+// strCoded and dynCoded tell which kind of encoding a column carries.
+func strCoded(c *table.Column) bool { return c.Codes != nil && c.Type == types.String }
+func dynCoded(c *table.Column) bool { return c.Codes != nil && c.Type == types.Dynamic }
 
 // dictCache maps a catalog column (weakly) to its encoding.
 var dictCache sync.Map // weak.Pointer[table.Column] -> *dictEntry
@@ -39,7 +48,7 @@ var dictCache sync.Map // weak.Pointer[table.Column] -> *dictEntry
 // c itself is shared and never written), or c when it is not a string
 // column worth encoding.
 func encoded(c *table.Column) *table.Column {
-	if c.Type != types.String || c.Codes != nil || len(c.Strs) < minEncodeRows {
+	if c.Type != types.String && c.Type != types.Dynamic || c.Codes != nil || c.Len() < minEncodeRows {
 		return c
 	}
 	key := weak.Make(c)
@@ -48,13 +57,96 @@ func encoded(c *table.Column) *table.Column {
 		runtime.AddCleanup(c, func(k weak.Pointer[table.Column]) { dictCache.Delete(k) }, key)
 	}
 	e := v.(*dictEntry)
-	e.once.Do(func() { e.dict, e.codes = buildDict(c.Strs) })
+	e.once.Do(func() {
+		if c.Type == types.String {
+			e.dict, e.codes = buildDict(c.Strs)
+		} else {
+			e.dynDict, e.codes = buildDynDict(c.Dyns)
+		}
+	})
 	if e.codes == nil {
 		return c
 	}
 	o := *c
-	o.Dict, o.Codes = e.dict, e.codes
+	o.Dict, o.DynDict, o.Codes = e.dict, e.dynDict, e.codes
 	return &o
+}
+
+// dynIdentity identifies a dynamic value for encoding: bags and arrays by
+// identity (the loader shares one parsed value between rows with the same
+// JSON text), scalars by value.
+type dynIdentity struct {
+	p    unsafe.Pointer
+	n    int
+	s    string
+	bits uint64
+	kind uint8
+}
+
+// buildDynDict encodes a dynamic column; nil when too many values are
+// distinct.
+func buildDynDict(dyns []any) ([]any, []uint32) {
+	limit := min(max(len(dyns)/maxDictRatio, 1), maxDictSize)
+	m := make(map[dynIdentity]uint32, 256)
+	var dict []any
+	codes := make([]uint32, len(dyns))
+	for i, d := range dyns {
+		var k dynIdentity
+		switch x := d.(type) {
+		case nil:
+		case *types.Bag:
+			k = dynIdentity{p: unsafe.Pointer(x), kind: 1}
+		case []any:
+			k = dynIdentity{p: unsafe.Pointer(unsafe.SliceData(x)), n: len(x), kind: 2}
+		case string:
+			k = dynIdentity{s: x, kind: 3}
+		case int64:
+			k = dynIdentity{bits: uint64(x), kind: 4}
+		case float64:
+			k = dynIdentity{bits: math.Float64bits(x), kind: 5}
+		case bool:
+			k = dynIdentity{kind: 6}
+			if x {
+				k.bits = 1
+			}
+		case types.DateTimeValue:
+			k = dynIdentity{bits: uint64(x), kind: 7}
+		case types.TimeSpanValue:
+			k = dynIdentity{bits: uint64(x), kind: 8}
+		default:
+			return nil, nil
+		}
+		c, ok := m[k]
+		if !ok {
+			if len(dict) >= limit || i == earlyCheck && len(dict) > earlyCheck/2 {
+				return nil, nil
+			}
+			c = uint32(len(dict))
+			m[k] = c
+			dict = append(dict, d)
+		}
+		codes[i] = c
+	}
+	return dict, codes
+}
+
+// perEntry caches a value derived from a dictionary (one per distinct
+// dictionary, shared by the chunks an expression evaluates concurrently).
+type perEntry[T any] struct {
+	mu   sync.Mutex
+	key  unsafe.Pointer
+	n    int
+	val  T
+	have bool
+}
+
+func (p *perEntry[T]) get(key unsafe.Pointer, n int, build func() T) T {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.have || p.key != key || p.n != n {
+		p.key, p.n, p.val, p.have = key, n, build(), true
+	}
+	return p.val
 }
 
 // buildDict assigns codes in order of first appearance; nil when the
@@ -67,7 +159,7 @@ func buildDict(strs []string) ([]string, []uint32) {
 	for i, s := range strs {
 		c, ok := m[s]
 		if !ok {
-			if len(dict) >= limit {
+			if len(dict) >= limit || i == earlyCheck && len(dict) > earlyCheck/2 {
 				return nil, nil
 			}
 			c = uint32(len(dict))

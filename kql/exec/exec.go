@@ -204,7 +204,7 @@ func plainTable(t *table.Table) *table.Table {
 			out = &table.Table{Name: t.Name, Columns: append([]*table.Column(nil), t.Columns...)}
 		}
 		o := *c
-		o.Dict, o.Codes = nil, nil
+		o.Dict, o.DynDict, o.Codes = nil, nil, nil
 		out.Columns[i] = &o
 	}
 	if out == nil {

@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/huntbook/huntbook/kql/ast"
 	"github.com/huntbook/huntbook/kql/functions"
@@ -390,9 +391,51 @@ func (c *compiler) selector(x *ast.SelectorExpr) (*cexpr, error) {
 		return nil, c.r.errorf(x.Sel.Pos(), "cannot access property '%s' of a %s value; only dynamic values have properties", x.Sel.Name, base.typ)
 	}
 	key := x.Sel.Name
-	return rowwise(types.Dynamic, []*cexpr{base}, func(v []types.Value) (types.Value, error) {
-		return types.NewDynamic(dynProp(v[0].D, key)), nil
-	}), nil
+	if base.isConst {
+		return constExpr(types.NewDynamic(dynProp(base.val.D, key))), nil
+	}
+	// typed loop: hunting columns share parsed bags between rows, so a
+	// repeat of the previous row's bag reuses its lookup
+	ce := &cexpr{typ: types.Dynamic, col: -1, serial: base.serial}
+	var memo perEntry[[]any]
+	ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
+		col, err := base.vec(in, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		if dynCoded(col) {
+			// once per distinct value; the result keeps the input's codes
+			dict := col.DynDict
+			vals := memo.get(unsafe.Pointer(unsafe.SliceData(dict)), len(dict), func() []any {
+				vals := make([]any, len(dict))
+				for k, d := range dict {
+					vals[k] = dynProp(d, key)
+				}
+				return vals
+			})
+			out := &table.Column{Type: types.Dynamic, Dyns: make([]any, hi-lo), DynDict: vals, Codes: col.Codes}
+			for i, c := range col.Codes {
+				out.Dyns[i] = vals[c]
+			}
+			return out, nil
+		}
+		out := newVec("", types.Dynamic, hi-lo)
+		var prev *types.Bag
+		var prevV any
+		for i, d := range col.Dyns {
+			b, ok := d.(*types.Bag)
+			if !ok {
+				continue
+			}
+			if b != prev {
+				prev = b
+				prevV, _ = b.Get(key)
+			}
+			out.Dyns[i] = prevV
+		}
+		return out, nil
+	}
+	return ce, nil
 }
 
 func (c *compiler) index(x *ast.IndexExpr) (*cexpr, error) {

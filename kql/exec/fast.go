@@ -2,8 +2,10 @@ package exec
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/huntbook/huntbook/kql/ast"
+	"github.com/huntbook/huntbook/kql/functions"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/token"
 	"github.com/huntbook/huntbook/kql/types"
@@ -243,6 +245,64 @@ func (c *compiler) fastCall(name string, args []*cexpr, rt types.Type) *cexpr {
 			}
 			return ce
 		}
+	case "tostring":
+		if len(args) != 1 || args[0].isConst || args[0].typ != types.Dynamic || rt != types.String {
+			return nil
+		}
+		a := args[0]
+		ce := &cexpr{typ: types.String, col: -1, serial: a.serial}
+		type recoded struct {
+			dict  []string
+			remap []uint32
+		}
+		var memo perEntry[recoded]
+		ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
+			col, err := a.eval(in, lo, hi)
+			if err != nil {
+				return nil, err
+			}
+			if dynCoded(col) {
+				// once per distinct value, recoded so that equal strings
+				// share a code (distinct bags can hold the same string)
+				src := col.DynDict
+				rc := memo.get(unsafe.Pointer(unsafe.SliceData(src)), len(src), func() recoded {
+					var r recoded
+					r.remap = make([]uint32, len(src))
+					seen := map[string]uint32{}
+					for k, d := range src {
+						s := ""
+						if d != nil {
+							s = functions.ToString(types.NewDynamic(d))
+						}
+						c, ok := seen[s]
+						if !ok {
+							c = uint32(len(r.dict))
+							seen[s] = c
+							r.dict = append(r.dict, s)
+						}
+						r.remap[k] = c
+					}
+					return r
+				})
+				out := &table.Column{Type: types.String, Strs: make([]string, hi-lo), Dict: rc.dict, Codes: make([]uint32, hi-lo)}
+				for i, c := range col.Codes {
+					k := rc.remap[c]
+					out.Codes[i] = k
+					out.Strs[i] = rc.dict[k]
+				}
+				return out, nil
+			}
+			out := newVec("", types.String, hi-lo)
+			for i, d := range col.Dyns {
+				if s, ok := d.(string); ok {
+					out.Strs[i] = s
+				} else if d != nil {
+					out.Strs[i] = functions.ToString(types.NewDynamic(d))
+				}
+			}
+			return out, nil
+		}
+		return ce
 	case "isnull", "isnotnull":
 		if len(args) != 1 || args[0].isConst {
 			return nil

@@ -222,7 +222,7 @@ func (r *runner) groupIDs(keyCols []*table.Column, n int, serial bool) ([]int32,
 func groupByCodes(keyCols []*table.Column, n int) ([]int32, []int, bool) {
 	prod := uint64(1)
 	for _, c := range keyCols {
-		if c.Codes == nil || len(c.Codes) != n {
+		if !strCoded(c) || len(c.Codes) != n {
 			return nil, nil, false
 		}
 		d := uint64(max(len(c.Dict), 1))

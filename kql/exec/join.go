@@ -101,6 +101,19 @@ type errString string
 
 func (e errString) Error() string { return string(e) }
 
+// plainKeys evaluates a string key expression; its strings are the keys.
+func (r *runner) plainKeys(t *table.Table, key *cexpr) ([]string, []bool, error) {
+	cols, err := r.evalCols(t, []*cexpr{key})
+	if err != nil {
+		return nil, nil, err
+	}
+	ok := make([]bool, t.Rows())
+	for i := range ok {
+		ok[i] = true
+	}
+	return cols[0].Strs, ok, nil
+}
+
 // hashSide evaluates key expressions over a table and hashes each row's
 // key (rows with a null key never match).
 func (r *runner) keyStrings(t *table.Table, keys []*cexpr) ([]string, []bool, error) {
@@ -160,13 +173,25 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 	default:
 		return nil, r.errorf(pos, "unknown join kind '%s'", kind)
 	}
-	lkeys, lok, err := r.keyStrings(left, lk)
-	if err != nil {
-		return nil, err
-	}
-	rkeys, rok, err := r.keyStrings(right, rk)
-	if err != nil {
-		return nil, err
+	var lkeys, rkeys []string
+	var lok, rok []bool
+	var err error
+	if len(lk) == 1 && lk[0].typ == types.String && rk[0].typ == types.String {
+		// one string key a side: the strings themselves are the keys
+		// (strings are never null, and "" matches "" as Kusto does)
+		if lkeys, lok, err = r.plainKeys(left, lk[0]); err != nil {
+			return nil, err
+		}
+		if rkeys, rok, err = r.plainKeys(right, rk[0]); err != nil {
+			return nil, err
+		}
+	} else {
+		if lkeys, lok, err = r.keyStrings(left, lk); err != nil {
+			return nil, err
+		}
+		if rkeys, rok, err = r.keyStrings(right, rk); err != nil {
+			return nil, err
+		}
 	}
 	// innerunique keeps one left row per key (the first)
 	lrows := make([]int, 0, left.Rows())
@@ -186,11 +211,20 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 			lrows = append(lrows, i)
 		}
 	}
-	build := map[string][]int{}
-	for j := range rkeys {
-		if rok[j] {
-			build[rkeys[j]] = append(build[rkeys[j]], j)
+	// the build side as chains: head[key] is the key's first right row and
+	// next[j] the following one (-1 ends), so that building allocates no
+	// slice per key
+	head := make(map[string]int32, len(rkeys)/2)
+	next := make([]int32, len(rkeys))
+	for j := len(rkeys) - 1; j >= 0; j-- {
+		next[j] = -1
+		if !rok[j] {
+			continue
 		}
+		if h, ok := head[rkeys[j]]; ok {
+			next[j] = h
+		}
+		head[rkeys[j]] = int32(j)
 	}
 	// probe
 	nc := numChunks(len(lrows), false)
@@ -218,11 +252,16 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 			}
 			return r.ctx.Err()
 		}
+		var ms []int
 		for k := lo; k < hi; k++ {
 			i := lrows[k]
-			var ms []int
+			ms = ms[:0]
 			if lok[i] {
-				ms = build[lkeys[i]]
+				if h, ok := head[lkeys[i]]; ok {
+					for j := h; j >= 0; j = next[j] {
+						ms = append(ms, int(j))
+					}
+				}
 			}
 			switch kind {
 			case "leftanti":

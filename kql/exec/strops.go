@@ -113,7 +113,7 @@ func strPredExpr(a *cexpr, f func(string) bool) *cexpr {
 			return nil, err
 		}
 		out := newVec("", types.Bool, hi-lo)
-		if col.Codes != nil && len(col.Dict) <= 4*len(col.Codes) {
+		if strCoded(col) && len(col.Dict) <= 4*len(col.Codes) {
 			// once per distinct value: 0 unknown, 1 false, 2 true
 			memo := make([]uint8, len(col.Dict))
 			for i, c := range col.Codes {

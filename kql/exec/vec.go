@@ -44,6 +44,7 @@ func setNull(c *table.Column, i int) {
 	switch table.Storage(c.Type) {
 	case table.StoreDyns:
 		c.Dyns[i] = nil
+		c.DynDict, c.Codes = nil, nil
 		return
 	case table.StoreStrs:
 		c.Strs[i] = ""
@@ -77,6 +78,7 @@ func setVal(c *table.Column, i int, v types.Value) {
 		c.Dict, c.Codes = nil, nil
 	case table.StoreDyns:
 		c.Dyns[i] = v.D
+		c.DynDict, c.Codes = nil, nil
 	}
 	if c.Nulls != nil {
 		c.Nulls[i] = false
@@ -125,7 +127,7 @@ func sliceCol(c *table.Column, lo, hi int) *table.Column {
 		o.Nulls = c.Nulls[lo:hi:hi]
 	}
 	if c.Codes != nil {
-		o.Dict, o.Codes = c.Dict, c.Codes[lo:hi:hi]
+		o.Dict, o.DynDict, o.Codes = c.Dict, c.DynDict, c.Codes[lo:hi:hi]
 	}
 	return o
 }
@@ -141,8 +143,11 @@ func sliceTable(t *table.Table, lo, hi int) *table.Table {
 
 // gather builds a column from rows idx of c; an index of -1 is a null row.
 func gather(c *table.Column, idx []int) *table.Column {
-	if c.Codes != nil {
+	if strCoded(c) {
 		return gatherCoded(c, idx)
+	}
+	if dynCoded(c) {
+		return gatherDynCoded(c, idx)
 	}
 	o := newVec(c.Name, c.Type, len(idx))
 	hasNull := c.Nulls != nil
@@ -203,6 +208,26 @@ func gatherCoded(c *table.Column, idx []int) *table.Column {
 	return o
 }
 
+// gatherDynCoded is gather for a dictionary-encoded dynamic column; a -1
+// (null) row drops the codes.
+func gatherDynCoded(c *table.Column, idx []int) *table.Column {
+	o := &table.Column{Name: c.Name, Type: c.Type, Dyns: make([]any, len(idx)), DynDict: c.DynDict, Codes: make([]uint32, len(idx))}
+	for j, i := range idx {
+		if i < 0 {
+			o.DynDict, o.Codes = nil, nil
+			for jj, ii := range idx[j:] {
+				if ii >= 0 {
+					o.Dyns[j+jj] = c.Dyns[ii]
+				}
+			}
+			return o
+		}
+		o.Dyns[j] = c.Dyns[i]
+		o.Codes[j] = c.Codes[i]
+	}
+	return o
+}
+
 // gatherTable applies gather to every column.
 func gatherTable(t *table.Table, idx []int) *table.Table {
 	o := &table.Table{Name: t.Name, Columns: make([]*table.Column, len(t.Columns))}
@@ -256,6 +281,17 @@ func concatCols(name string, t types.Type, parts []*table.Column) *table.Column 
 		o.Dyns = make([]any, 0, n)
 		for _, p := range parts {
 			o.Dyns = append(o.Dyns, p.Dyns...)
+		}
+		coded := len(parts) > 0 && parts[0].Codes != nil
+		for _, p := range parts {
+			coded = coded && p.Codes != nil && len(p.DynDict) == len(parts[0].DynDict) &&
+				(len(p.DynDict) == 0 || &p.DynDict[0] == &parts[0].DynDict[0])
+		}
+		if coded {
+			o.DynDict, o.Codes = parts[0].DynDict, make([]uint32, 0, n)
+			for _, p := range parts {
+				o.Codes = append(o.Codes, p.Codes...)
+			}
 		}
 	}
 	if anyNull && o.Type != types.String && o.Type != types.Dynamic {

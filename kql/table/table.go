@@ -19,19 +19,22 @@ import (
 //	Dynamic                              Dyns (nil element is a null)
 //
 // A string column may also carry a dictionary encoding: Codes[i] indexes
-// Dict and Dict[Codes[i]] == Strs[i]. It is optional (nil when absent) and
-// only an accelerator for grouping and joins: Strs stays complete, and code
-// that changes Strs in place must set Codes and Dict to nil.
+// Dict and Dict[Codes[i]] == Strs[i]; a dynamic column likewise with
+// DynDict (Dyns[i] == DynDict[Codes[i]], entries not necessarily distinct).
+// It is optional (nil when absent) and only an accelerator for grouping,
+// predicates and joins: Strs and Dyns stay complete, and code that changes
+// them in place must set Codes, Dict and DynDict to nil.
 type Column struct {
-	Name  string
-	Type  types.Type
-	Ints  []int64
-	Reals []float64
-	Strs  []string
-	Dyns  []any
-	Nulls []bool
-	Dict  []string // distinct values of a dictionary-encoded string column
-	Codes []uint32 // per row index into Dict, or nil
+	Name    string
+	Type    types.Type
+	Ints    []int64
+	Reals   []float64
+	Strs    []string
+	Dyns    []any
+	Nulls   []bool
+	Dict    []string // distinct values of a dictionary-encoded string column
+	DynDict []any    // values of a dictionary-encoded dynamic column
+	Codes   []uint32 // per row index into Dict or DynDict, or nil
 }
 
 // NewColumn makes an empty column with room for capacity rows.
@@ -131,6 +134,7 @@ func (c *Column) Append(v types.Value) {
 		c.Strs = append(c.Strs, v.S)
 		c.Dict, c.Codes = nil, nil
 	case StoreDyns:
+		c.DynDict, c.Codes = nil, nil
 		if !v.Valid {
 			c.Dyns = append(c.Dyns, nil)
 		} else {
