@@ -152,18 +152,23 @@ type account struct {
 // peerAgg is an account's peers' baseline, recomputed after each fold.
 type peerAgg struct {
 	ver   uint32
-	n     int                      // peers
-	using [nDims]map[int32]uint32  // value -> peers whose baseline has it
-	frac  [nDims]map[int32]float64 // value -> sum over peers of its share
-	nd    [nDims]int               // peers with a baseline in the dimension
-	mode  [nDims + 1]float64       // cached reference probability; NaN: not yet
+	n     int                    // peers
+	share [nDims]map[int32]share // value -> peers using it, their shares
+	nd    [nDims]int             // peers with a baseline in the dimension
+	mode  [nDims + 1]float64     // cached reference probability; NaN: not yet
+}
+
+// share is how many accounts use a value and the sum of the value's share
+// of each one's activity (one map lookup finds both).
+type share struct {
+	using uint32
+	frac  float64
 }
 
 // orgBase is the tenant's baseline: per value, how many accounts use it
 // and the sum of its share in each account's activity.
 type orgBase struct {
-	using [nDims]map[int32]uint32
-	frac  [nDims]map[int32]float64
+	share [nDims]map[int32]share
 	users [nDims]uint32
 	hours [168]uint64
 	nh    uint64
@@ -197,8 +202,7 @@ func NewBaseline(opts Options) *Baseline {
 	b := &Baseline{opts: opts, keys: map[string]int32{}}
 	for d := range nDims {
 		b.vals[d] = map[string]int32{}
-		b.org.using[d] = map[int32]uint32{}
-		b.org.frac[d] = map[int32]float64{}
+		b.org.share[d] = map[int32]share{}
 	}
 	return b
 }
@@ -300,15 +304,14 @@ func (b *Baseline) orgRemove(a *account) {
 			continue
 		}
 		b.org.users[d]--
+		m := b.org.share[d]
 		for _, x := range a.base.vals[d] {
-			u := b.org.using[d][x.v] - 1
-			if u == 0 {
-				delete(b.org.using[d], x.v)
-				delete(b.org.frac[d], x.v) // exact zero, no drift
+			s := m[x.v]
+			if s.using == 1 {
+				delete(m, x.v) // exact zero, no drift
 				continue
 			}
-			b.org.using[d][x.v] = u
-			b.org.frac[d][x.v] -= float64(x.c) / float64(n)
+			m[x.v] = share{s.using - 1, s.frac - float64(x.c)/float64(n)}
 		}
 	}
 }
@@ -320,9 +323,10 @@ func (b *Baseline) orgAdd(a *account) {
 			continue
 		}
 		b.org.users[d]++
+		m := b.org.share[d]
 		for _, x := range a.base.vals[d] {
-			b.org.using[d][x.v]++
-			b.org.frac[d][x.v] += float64(x.c) / float64(n)
+			s := m[x.v]
+			m[x.v] = share{s.using + 1, s.frac + float64(x.c)/float64(n)}
 		}
 	}
 }
@@ -336,14 +340,12 @@ func (b *Baseline) peerAggregate(a *account) *peerAgg {
 	if p == nil {
 		p = &peerAgg{}
 		for d := range nDims {
-			p.using[d] = map[int32]uint32{}
-			p.frac[d] = map[int32]float64{}
+			p.share[d] = map[int32]share{}
 		}
 		a.agg = p
 	} else {
 		for d := range nDims {
-			clear(p.using[d])
-			clear(p.frac[d])
+			clear(p.share[d])
 			p.nd[d] = 0
 		}
 	}
@@ -359,9 +361,10 @@ func (b *Baseline) peerAggregate(a *account) *peerAgg {
 				continue
 			}
 			p.nd[d]++
+			m := p.share[d]
 			for _, x := range pb.vals[d] {
-				p.using[d][x.v]++
-				p.frac[d][x.v] += float64(x.c) / float64(n)
+				s := m[x.v]
+				m[x.v] = share{s.using + 1, s.frac + float64(x.c)/float64(n)}
 			}
 		}
 	}
@@ -371,11 +374,16 @@ func (b *Baseline) peerAggregate(a *account) *peerAgg {
 // probabilities of value v in dimension d for account a: smoothed
 // tenant, peer and user estimates, each backing off to the next wider.
 func (b *Baseline) prob(a *account, p *peerAgg, d dim, v int32) (pUser float64) {
+	return b.probOf(a, p, d, a.base.vals[d].get(v), b.org.share[d][v], p.share[d][v])
+}
+
+// probOf is prob with the value's counts already looked up.
+func (b *Baseline) probOf(a *account, p *peerAgg, d dim, c uint32, org, peers share) float64 {
 	o := b.opts
-	U, K := float64(b.org.users[d]), float64(len(b.org.using[d]))
-	pOrg := (b.org.frac[d][v] + o.TenantPrior) / (U + o.TenantPrior*(K+1))
-	pPeer := (p.frac[d][v] + o.PeerPrior*pOrg) / (float64(p.nd[d]) + o.PeerPrior)
-	return (float64(a.base.vals[d].get(v)) + o.UserPrior*pPeer) / (float64(a.base.n[d]) + o.UserPrior)
+	U, K := float64(b.org.users[d]), float64(len(b.org.share[d]))
+	pOrg := (org.frac + o.TenantPrior) / (U + o.TenantPrior*(K+1))
+	pPeer := (peers.frac + o.PeerPrior*pOrg) / (float64(p.nd[d]) + o.PeerPrior)
+	return (float64(c) + o.UserPrior*pPeer) / (float64(a.base.n[d]) + o.UserPrior)
 }
 
 // reference is the probability of the account's most usual value: the
@@ -469,6 +477,7 @@ func (b *Baseline) Score(act *Activity) Score {
 		today.n[d]++
 
 		c, n := a.base.vals[d].get(v), a.base.n[d]
+		org, peers := b.org.share[d][v], p.share[d][v]
 		if n > 0 {
 			if c == 0 {
 				s.Flags |= insightBit(d, insFirstUser)
@@ -477,11 +486,11 @@ func (b *Baseline) Score(act *Activity) Score {
 				s.Flags |= insightBit(d, insUncommonUser)
 			}
 		}
-		if p.n > 0 && float64(p.using[d][v]) < o.UncommonShare*float64(p.n) {
+		if p.n > 0 && float64(peers.using) < o.UncommonShare*float64(p.n) {
 			s.Flags |= insightBit(d, insUncommonPeers)
 		}
 		if U := b.org.users[d]; U > 0 {
-			using := b.org.using[d][v]
+			using := org.using
 			if using == 0 {
 				s.Flags |= insightBit(d, insFirstTenant)
 			}
@@ -489,7 +498,7 @@ func (b *Baseline) Score(act *Activity) Score {
 				s.Flags |= insightBit(d, insUncommonTenant)
 			}
 		}
-		if ex := math.Log2(b.reference(a, p, d) / b.prob(a, p, d, v)); ex > 0 {
+		if ex := math.Log2(b.reference(a, p, d) / b.probOf(a, p, d, c, org, peers)); ex > 0 {
 			s.Bits += ex
 		}
 	}
