@@ -2,8 +2,12 @@ package exec
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/types"
 )
 
 // Benchmarks over a generated 1M-row SigninLogs-like table:
@@ -67,4 +71,38 @@ func BenchmarkJoin(b *testing.B) {
 
 func BenchmarkSort(b *testing.B) {
 	benchRun(b, `SigninLogs | top 100 by TimeGenerated`)
+}
+
+func BenchmarkDcountMakeSet(b *testing.B) {
+	benchRun(b, `SigninLogs | summarize dcount(IPAddress), make_set(IPAddress) by UserPrincipalName`)
+}
+
+func BenchmarkJoinStringKey(b *testing.B) {
+	benchRun(b, `SigninLogs | where ResultType != 0 | join kind=inner (SigninLogs | where ResultType == 0 | distinct UserPrincipalName, AppDisplayName) on UserPrincipalName | count`)
+}
+
+func BenchmarkFilterThenGroup(b *testing.B) {
+	benchRun(b, `SigninLogs | where UserAgent has "python" | summarize count() by UserPrincipalName | top 10 by count_ desc`)
+}
+
+// BenchmarkDynamicProperty groups by a property of a dynamic column whose
+// rows share parsed bags, as the workspace loader produces them.
+func BenchmarkDynamicProperty(b *testing.B) {
+	benchOnce.Do(func() { benchCat = bigCatalog(1_000_000) })
+	t := benchCat.tables["SigninLogs"]
+	if t.Column("DeviceDetail") == nil {
+		bags := make([]any, 64)
+		for i := range bags {
+			bag := types.NewBag()
+			bag.Set("deviceId", fmt.Sprintf("dev%d", i))
+			bag.Set("operatingSystem", []string{"Windows 10", "MacOs", "Linux", "iOS"}[i%4])
+			bags[i] = bag
+		}
+		col := table.NewColumn("DeviceDetail", types.Dynamic, t.Rows())
+		for i := 0; i < t.Rows(); i++ {
+			col.Dyns = append(col.Dyns, bags[(i*7)%len(bags)])
+		}
+		t.Columns = append(t.Columns, col)
+	}
+	benchRun(b, `SigninLogs | summarize count() by OS = tostring(DeviceDetail.operatingSystem)`)
 }
