@@ -52,8 +52,8 @@ type Node struct {
 	parent          *Node // enclosing scope
 }
 
-// ID is the gonum node id.
-func (n *Node) ID64() int64 { return n.id }
+// GraphID is the node's gonum id in its AccessGraph.
+func (n *Node) GraphID() int64 { return n.id }
 
 type gnode struct{ n *Node }
 

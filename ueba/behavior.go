@@ -32,7 +32,7 @@ type accountInfo struct {
 	bags               [4]*types.Bag // by dormant, new
 }
 
-// devInfo feeds DevicesInsights.
+// tiInfo is a threat indicator an address matches, for DevicesInsights.
 type tiInfo struct{ kind, description string }
 
 // behaviorWriter appends BehaviorAnalytics rows, sharing the dynamic
@@ -213,20 +213,4 @@ func (w *behaviorWriter) add(a *Activity, s Score) {
 	w.str("UserName", user)
 	w.str("UserPrincipalName", a.UPN)
 	w.cols["UsersInsights"].Append(types.NewDynamic(w.usersInsights(a, s)))
-}
-
-// InsightNames lists the insights set in an ActivityInsights flag set.
-func insightList(s Score) []string {
-	var out []string
-	for d := range nDims {
-		for k, name := range insightNames[d] {
-			if s.Flags&insightBit(d, k) != 0 {
-				out = append(out, name)
-			}
-		}
-	}
-	if s.Flags&flagHighVolume != 0 {
-		out = append(out, highVolumeInsight)
-	}
-	return out
 }
