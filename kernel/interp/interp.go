@@ -51,6 +51,8 @@ type Interpreter struct {
 	cellEngines map[string]*ProviderEngine
 	// tmpl is the %query template library, loaded on first use.
 	tmpl *templateLibrary
+	// ueba is the last %ueba build, for the per-entity answers.
+	ueba *uebaState
 }
 
 // New makes an interpreter with the built-in magics. engine may be nil:
