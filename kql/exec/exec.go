@@ -15,6 +15,14 @@
 // functions and most aggregates come from kql/functions; count, sum, min,
 // max, avg, dcount, arg_max/arg_min and take_any have typed fast paths here.
 //
+// A pipe that names its columns before a summarize or project reads only
+// those columns of its source (prune.go), and their string (and dynamic)
+// values are dictionary-encoded once per catalog column (dict.go,
+// table.Column.Codes): grouping then indexes arrays by code, predicates and
+// dynamic property access run once per distinct value, and dcount/make_set
+// dedupe integer pairs. summarize gives rows global group ids first, so
+// each aggregate folds all rows into one state without merges.
+//
 // Anything not implemented fails with an *Error saying "not supported yet",
 // never with a wrong answer.
 package exec
