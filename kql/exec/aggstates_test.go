@@ -125,3 +125,31 @@ func printCol(c *table.Column) string {
 	}
 	return out
 }
+
+// TestJoinTableCollisions gives different keys the same hash: lookups must
+// still compare the strings, and chains list equal keys' rows in order.
+func TestJoinTableCollisions(t *testing.T) {
+	keys := []string{"a", "b", "a", "c", "b", "skip"}
+	hs := []uint64{7, 7, 7, 7, 7, 7}
+	ok := []bool{true, true, true, true, true, false}
+	jt := newJoinTable(keys, hs, ok)
+	rows := func(k string) []int32 {
+		var out []int32
+		for j := jt.find(k, 7); j >= 0; j = jt.next[j] {
+			out = append(out, j)
+		}
+		return out
+	}
+	for k, want := range map[string][]int32{"a": {0, 2}, "b": {1, 4}, "c": {3}, "skip": nil, "zz": nil} {
+		got := rows(k)
+		if len(got) != len(want) {
+			t.Errorf("rows(%q) = %v, want %v", k, got, want)
+			continue
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("rows(%q) = %v, want %v", k, got, want)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 
@@ -101,6 +102,70 @@ type errString string
 
 func (e errString) Error() string { return string(e) }
 
+var joinSeed = maphash.MakeSeed()
+
+// keyHashes hashes join keys in parallel chunks.
+func (r *runner) keyHashes(keys []string) ([]uint64, error) {
+	hs := make([]uint64, len(keys))
+	err := r.forChunks(len(keys), false, func(_, lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			hs[i] = maphash.String(joinSeed, keys[i])
+		}
+		return nil
+	})
+	return hs, err
+}
+
+// joinTable maps a key to its first build row.
+type joinTable struct {
+	mask   uint64
+	slots  []int32 // build row + 1; 0 is empty
+	hashes []uint64
+	keys   []string
+	next   []int32
+}
+
+func newJoinTable(keys []string, hs []uint64, ok []bool) *joinTable {
+	size := 16
+	for size < 2*len(keys) {
+		size *= 2
+	}
+	t := &joinTable{mask: uint64(size - 1), slots: make([]int32, size), hashes: make([]uint64, size), keys: keys, next: make([]int32, len(keys))}
+	for j := len(keys) - 1; j >= 0; j-- {
+		t.next[j] = -1
+		if !ok[j] {
+			continue
+		}
+		h := hs[j]
+		for i := h & t.mask; ; i = (i + 1) & t.mask {
+			s := t.slots[i]
+			if s == 0 {
+				t.slots[i], t.hashes[i] = int32(j+1), h
+				break
+			}
+			if t.hashes[i] == h && keys[s-1] == keys[j] {
+				t.next[j] = s - 1
+				t.slots[i] = int32(j + 1)
+				break
+			}
+		}
+	}
+	return t
+}
+
+// find returns the first build row with key k (hash h), or -1.
+func (t *joinTable) find(k string, h uint64) int32 {
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		s := t.slots[i]
+		if s == 0 {
+			return -1
+		}
+		if t.hashes[i] == h && t.keys[s-1] == k {
+			return s - 1
+		}
+	}
+}
+
 // plainKeys evaluates a string key expression; its strings are the keys.
 func (r *runner) plainKeys(t *table.Table, key *cexpr) ([]string, []bool, error) {
 	cols, err := r.evalCols(t, []*cexpr{key})
@@ -193,16 +258,21 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 			return nil, err
 		}
 	}
+	rh, err := r.keyHashes(rkeys)
+	if err != nil {
+		return nil, err
+	}
+	lh, err := r.keyHashes(lkeys)
+	if err != nil {
+		return nil, err
+	}
 	// innerunique keeps one left row per key (the first)
 	lrows := make([]int, 0, left.Rows())
 	if kind == "innerunique" {
-		seen := map[string]bool{}
+		// a left row is kept when it heads its key's chain (its first row)
+		lt := newJoinTable(lkeys, lh, lok)
 		for i := range lkeys {
-			if !lok[i] {
-				continue
-			}
-			if !seen[lkeys[i]] {
-				seen[lkeys[i]] = true
+			if lok[i] && lt.find(lkeys[i], lh[i]) == int32(i) {
 				lrows = append(lrows, i)
 			}
 		}
@@ -211,21 +281,11 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 			lrows = append(lrows, i)
 		}
 	}
-	// the build side as chains: head[key] is the key's first right row and
-	// next[j] the following one (-1 ends), so that building allocates no
-	// slice per key
-	head := make(map[string]int32, len(rkeys)/2)
-	next := make([]int32, len(rkeys))
-	for j := len(rkeys) - 1; j >= 0; j-- {
-		next[j] = -1
-		if !rok[j] {
-			continue
-		}
-		if h, ok := head[rkeys[j]]; ok {
-			next[j] = h
-		}
-		head[rkeys[j]] = int32(j)
-	}
+	// the build side: an open-addressing table of each key's first right
+	// row, chained through next[j] (-1 ends); hashes are computed in
+	// parallel and kept per slot so that most mismatches skip the string
+	// compare
+	bt := newJoinTable(rkeys, rh, rok)
 	// probe
 	nc := numChunks(len(lrows), false)
 	type part struct{ li, ri []int }
@@ -257,10 +317,8 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 			i := lrows[k]
 			ms = ms[:0]
 			if lok[i] {
-				if h, ok := head[lkeys[i]]; ok {
-					for j := h; j >= 0; j = next[j] {
-						ms = append(ms, int(j))
-					}
+				for j := bt.find(lkeys[i], lh[i]); j >= 0; j = bt.next[j] {
+					ms = append(ms, int(j))
 				}
 			}
 			switch kind {
