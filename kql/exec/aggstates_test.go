@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/huntbook/huntbook/kql/table"
@@ -151,5 +152,37 @@ func TestJoinTableCollisions(t *testing.T) {
 				t.Errorf("rows(%q) = %v, want %v", k, got, want)
 			}
 		}
+	}
+}
+
+// TestBuildDictParallelMatchesSerial: the chunked dictionary must number
+// values exactly as the one-pass one does (first appearance).
+func TestBuildDictParallelMatchesSerial(t *testing.T) {
+	n := 270_000
+	strs := make([]string, n)
+	for i := range strs {
+		strs[i] = fmt.Sprintf("user%d", (i*7919)%5003)
+	}
+	d1, c1 := buildDict(strs)
+	d2, c2 := buildDictParallel(strs)
+	if len(d1) != len(d2) || len(c1) != len(c2) {
+		t.Fatalf("sizes differ: %d/%d values, %d/%d codes", len(d1), len(d2), len(c1), len(c2))
+	}
+	for i := range d1 {
+		if d1[i] != d2[i] {
+			t.Fatalf("value %d: %q vs %q", i, d1[i], d2[i])
+		}
+	}
+	for i := range c1 {
+		if c1[i] != c2[i] {
+			t.Fatalf("code of row %d: %d vs %d", i, c1[i], c2[i])
+		}
+	}
+	distinct := make([]string, n)
+	for i := range distinct {
+		distinct[i] = fmt.Sprintf("id-%d", i)
+	}
+	if d, c := buildDictParallel(distinct); d != nil || c != nil {
+		t.Fatal("a column of distinct values was encoded")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 	"weak"
 
@@ -59,7 +60,7 @@ func encoded(c *table.Column) *table.Column {
 	e := v.(*dictEntry)
 	e.once.Do(func() {
 		if c.Type == types.String {
-			e.dict, e.codes = buildDict(c.Strs)
+			e.dict, e.codes = buildDictParallel(c.Strs)
 		} else {
 			e.dynDict, e.codes = buildDynDict(c.Dyns)
 		}
@@ -70,6 +71,97 @@ func encoded(c *table.Column) *table.Column {
 	o := *c
 	o.Dict, o.DynDict, o.Codes = e.dict, e.dynDict, e.codes
 	return &o
+}
+
+// buildDictParallel is buildDict over chunks on all CPUs: each chunk
+// codes its rows against its own dictionary, the chunk dictionaries merge
+// in chunk order (so codes still follow first appearance) and the chunks
+// then renumber their codes.
+func buildDictParallel(strs []string) ([]string, []uint32) {
+	const chunk = 1 << 17
+	n := len(strs)
+	workers := runtime.GOMAXPROCS(0)
+	if n < 2*chunk || workers < 2 {
+		return buildDict(strs)
+	}
+	limit := min(max(n/maxDictRatio, 1), maxDictSize)
+	nc := (n + chunk - 1) / chunk
+	dicts := make([][]string, nc)
+	codes := make([]uint32, n)
+	var failed atomic.Bool
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, nc); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				ci := int(next.Add(1) - 1)
+				if ci >= nc || failed.Load() {
+					return
+				}
+				lo, hi := ci*chunk, min((ci+1)*chunk, n)
+				m := make(map[string]uint32, 1024)
+				var d []string
+				for i := lo; i < hi; i++ {
+					c, ok := m[strs[i]]
+					if !ok {
+						if len(d) >= limit || i-lo == earlyCheck && len(d) > earlyCheck/2 {
+							failed.Store(true)
+							return
+						}
+						c = uint32(len(d))
+						m[strs[i]] = c
+						d = append(d, strs[i])
+					}
+					codes[i] = c
+				}
+				dicts[ci] = d
+			}
+		}()
+	}
+	wg.Wait()
+	if failed.Load() {
+		return nil, nil
+	}
+	global := make(map[string]uint32, len(dicts[0]))
+	var dict []string
+	remaps := make([][]uint32, nc)
+	for ci, d := range dicts {
+		rm := make([]uint32, len(d))
+		for k, v := range d {
+			c, ok := global[v]
+			if !ok {
+				if len(dict) >= limit {
+					return nil, nil
+				}
+				c = uint32(len(dict))
+				global[v] = c
+				dict = append(dict, v)
+			}
+			rm[k] = c
+		}
+		remaps[ci] = rm
+	}
+	next.Store(0)
+	for w := 0; w < min(workers, nc); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				ci := int(next.Add(1) - 1)
+				if ci >= nc {
+					return
+				}
+				rm := remaps[ci]
+				for i := ci * chunk; i < min((ci+1)*chunk, n); i++ {
+					codes[i] = rm[codes[i]]
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return dict, codes
 }
 
 // dynIdentity identifies a dynamic value for encoding: bags and arrays by
