@@ -31,7 +31,8 @@ func init() {
 			"  peers         a user's ranked peers (UserPeerAnalytics) and the peer graph.\n" +
 			"  blast-radius  everything a user or service principal can reach, most sensitive first, and the access graph.\n" +
 			"  timeline      a user's activities and the alerts naming them, anomalies marked, and the priority over time.\n\n" +
-			"USER is a user principal name, object id or display name (quote names with blanks). peers, blast-radius " +
+			"USER is a user principal name, object id or display name (quote names with blanks), or {NAME} for the " +
+			"value of a let statement or parameter NAME (a notebook's parameters cell). peers, blast-radius " +
 			"and timeline build first if no build ran on this connection. The answer's table is kept as _ (and, " +
 			"with --as NAME, by name, as a table later queries can read).\n\n" +
 			"On Microsoft Sentinel, UEBA writes these tables itself once enabled: query them directly.",
@@ -267,6 +268,10 @@ func runUEBAEntity(ctx context.Context, c *Call, sub string, args []string) erro
 		}
 		return c.Usagef("%s needs a %s", sub, what)
 	}
+	who, err := expandRef(ctx, c, who)
+	if err != nil {
+		return err
+	}
 	if as != "" && !validParamName(as) {
 		return c.Usagef("--as %q is not a name: use letters, digits and _, not starting with a digit", as)
 	}
@@ -302,6 +307,38 @@ func runUEBAEntity(ctx context.Context, c *Call, sub string, args []string) erro
 	}
 	c.Show(r)
 	return nil
+}
+
+// expandRef reads an argument written {name}, IPython's spelling for a
+// variable in a magic line, as the string value of the KQL name: a let of
+// an earlier cell (a notebook's parameters), or a %set parameter. Other
+// arguments are returned as they are.
+func expandRef(ctx context.Context, c *Call, arg string) (string, error) {
+	inner, ok := strings.CutPrefix(arg, "{")
+	if !ok {
+		return arg, nil
+	}
+	name, ok := strings.CutSuffix(inner, "}")
+	name = strings.TrimSpace(name)
+	if !ok || !validParamName(name) {
+		return "", c.Usagef("%q: write {NAME} for the value of a let statement or parameter NAME", arg)
+	}
+	e := c.In.Engine()
+	if e == nil {
+		return "", ErrNoEngine
+	}
+	res, err := e.Run(ctx, "print Value = tostring("+name+")")
+	if err != nil {
+		return "", fmt.Errorf("{%s}: %v (define it with let %s = \"...\"; in an earlier cell, or %%set %s = '...')", name, err, name, name)
+	}
+	if len(res) != 1 || res[0].Table == nil || res[0].Table.Rows() != 1 || len(res[0].Table.Columns) != 1 {
+		return "", fmt.Errorf("{%s}: not a single value", name)
+	}
+	v := res[0].Table.Columns[0].Value(0)
+	if v.S == "" {
+		return "", fmt.Errorf("{%s} is empty", name)
+	}
+	return v.S, nil
 }
 
 // addSessionTable makes a table readable by name in later queries of the

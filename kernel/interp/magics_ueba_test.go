@@ -262,6 +262,19 @@ func TestUEBAEntities(t *testing.T) {
 			t.Errorf("%s: outputs %s, want the picture then the table", tc.code, k)
 		}
 	}
+	// {name} reads the user from a let of an earlier cell (a notebook
+	// parameter) or a %set parameter.
+	mustRun(t, in, "%ueba peers "+user)
+	direct := resultTable(t, in)
+	mustRun(t, in, "let who = '"+user+"';")
+	mustRun(t, in, "%set who2 = '"+user+"'")
+	for _, ref := range []string{"{who}", "{who2}"} {
+		mustRun(t, in, "%ueba peers "+ref)
+		got := resultTable(t, in)
+		if strings.Join(column(t, got, "PeerUserPrincipalName"), ",") != strings.Join(column(t, direct, "PeerUserPrincipalName"), ",") {
+			t.Errorf("%%ueba peers %s answered differently from %%ueba peers %s", ref, user)
+		}
+	}
 	// --as keeps the answer by name as a table for later queries.
 	mustRun(t, in, "%ueba peers "+user+" --as JonasPeers")
 	if _, ok := in.Named("JonasPeers"); !ok {
@@ -304,8 +317,12 @@ func TestUEBAErrors(t *testing.T) {
 		{"%ueba peers a --as 1x", "MagicError", `--as "1x" is not a name`},
 		{"%ueba peers nobody@nowhere.example", "MagicError", "nobody@nowhere.example"},
 		{"%ueba timeline 'no such user'", "MagicError", "no such user"},
+		{"%ueba peers {nope}", "MagicError", "{nope}: "},
+		{"%ueba peers {a-b}", "MagicError", "write {NAME} for the value"},
+		{"%ueba peers {blank}", "MagicError", "{blank} is empty"},
 	}
 	in := tenantInterp(t, dir)
+	mustRun(t, in, "let blank = '';")
 	for _, tc := range tests {
 		_, reply := run(t, in, tc.code)
 		if reply.Err == nil || reply.Err.Name != tc.ename || !strings.Contains(reply.Err.Value, tc.want) {
