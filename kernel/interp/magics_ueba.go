@@ -168,7 +168,7 @@ func runUEBABuild(ctx context.Context, c *Call, args []string) error {
 		t    *table.Table
 		what string
 	}{
-		{t.BehaviorAnalytics, fmt.Sprintf("one row per activity; %s with InvestigationPriority >= %d", plural(anomalous(t.Priorities), "activity"), ueba.AnomalousPriority)},
+		{t.BehaviorAnalytics, fmt.Sprintf("one row per activity; %s with InvestigationPriority >= %d", activities(anomalous(t.Priorities)), ueba.AnomalousPriority)},
 		{t.UserPeerAnalytics, "each user's closest peers by group membership (Rank 1 closest)"},
 		{t.UserAccessAnalytics, "what each user and service principal can reach, and how"},
 	} {
@@ -187,6 +187,14 @@ func anomalous(p [11]int) int {
 		n += p[i]
 	}
 	return n
+}
+
+// activities counts activities in words.
+func activities(n int) string {
+	if n == 1 {
+		return "1 activity"
+	}
+	return groupThousands(n) + " activities"
 }
 
 // buildUEBA computes the UEBA tables for the connected local workspace and
