@@ -73,6 +73,10 @@ func neededColumns(ops []ast.Operator) (map[string]bool, bool) {
 				ok = false
 			case *ast.Ident:
 				names[x.Name] = true
+			case *ast.SelectorExpr:
+				// $left.Col / $right.Col in join conditions name columns
+				// through a selector, which Inspect does not descend into.
+				names[x.Sel.Name] = true
 			case *ast.CallExpr:
 				if prunePoison[callName(x)] {
 					ok = false
