@@ -21,7 +21,8 @@ import sys
 # fails, so a new notebook comes with its expectation.
 EXPECT = {
     "information-protection-label-activity": {
-        "S2-insider-label-downgrade": ["account"],
+        # the bulk changes name the account; the risky sign-in before them, its address
+        "S2-insider-label-downgrade": ["account", "ip"],
     },
     "incident-triage": {
         "S1-account-takeover": ["account", "ip", "application"],

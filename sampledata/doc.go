@@ -18,7 +18,8 @@
 // row ids):
 //
 //	S1-account-takeover         high-risk sign-in from Nigeria, New-/Set-InboxRule, mass FileDownloaded
-//	S2-insider-label-downgrade  labels downgraded/removed on confidential files, upload to MEGA
+//	S2-insider-label-downgrade  medium-risk sign-in via an anonymizing VPN, then labels downgraded/removed
+//	                            on confidential files, upload to MEGA
 //	S3-service-principal-owner  SP credentials + app role, Owner on Finance-Prod, listKeys
 //	S4-password-spray           50126 failures across most users from three hosting IPs
 //	S5-peer-anomaly-key-vault   a marketer opens the finance key vault no peer touches

@@ -57,6 +57,15 @@ type gen struct {
 	start, end int64 // ticks
 	days       int
 	incidents  int // incident numbers handed out so far
+	// anonymizing exits stories route a user through, by address, so
+	// Defender for Cloud Apps rows from them say where they really are
+	proxies map[string]*proxy
+}
+
+// proxy is a VPN or anonymizer exit address.
+type proxy struct {
+	place *Place
+	isp   ISP
 }
 
 func newGen(cfg Config, s sink) (*gen, string) {

@@ -202,6 +202,28 @@ changes
 		same(t, "CloudAppEvents rows", column(t, events, "ReportId"), rowIDs(s, "CloudAppEvents"))
 		shadow := query(t, dir, `McasShadowItReporting | where AppName == "MEGA" | distinct UserName`)
 		same(t, "shadow IT user", column(t, shadow, "UserName"), entity(s, "account", "actor"))
+		// a risky sign-in, then label downgrades or removals by the same account within the hour
+		risky := query(t, dir, `
+SigninLogs
+| where ResultType == "0" and RiskLevelDuringSignIn in ("medium", "high")
+| project SigninTime = TimeGenerated, UserId, UserPrincipalName, IPAddress
+| join kind=inner (
+    CloudAppEvents
+    | where toint(RawEventData.SensitivityLabelEventData.LabelEventType) in (2, 3)
+    | project LabelTime = TimeGenerated, UserId = AccountObjectId
+  ) on UserId
+| where LabelTime between (SigninTime .. 1h)
+| distinct UserPrincipalName, IPAddress`)
+		same(t, "risky sign-in then label change: account", column(t, risky, "UserPrincipalName"), entity(s, "account", "actor"))
+		same(t, "risky sign-in then label change: address", column(t, risky, "IPAddress"), entity(s, "ip", "actor"))
+		// the insider's whole evening went through that address
+		ip := entity(s, "ip", "actor")[0]
+		signins := query(t, dir, `SigninLogs | where IPAddress == "`+ip+`" | project Id`)
+		same(t, "SigninLogs rows", column(t, signins, "Id"), rowIDs(s, "SigninLogs"))
+		office := query(t, dir, `OfficeActivity | where ClientIP == "`+ip+`" | project OfficeId`)
+		same(t, "OfficeActivity rows", column(t, office, "OfficeId"), rowIDs(s, "OfficeActivity"))
+		cae := query(t, dir, `CloudAppEvents | where IPAddress == "`+ip+`" and IsAnonymousProxy | project ReportId`)
+		same(t, "CloudAppEvents rows from the VPN", column(t, cae, "ReportId"), rowIDs(s, "CloudAppEvents"))
 	})
 	t.Run("S3-service-principal-owner", func(t *testing.T) {
 		s := story(t, gt, "S3-service-principal-owner")

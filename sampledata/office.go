@@ -197,11 +197,15 @@ func (g *gen) emitLabelEvent(r *rnd, ev labelEvent) string {
 func (g *gen) cloudAppCommon(row *row, u *User, t int64, ip string) {
 	row.time("TimeGenerated", t).time("Timestamp", t)
 	row.str("AccountId", u.ID).str("AccountObjectId", u.ID).str("AccountDisplayName", u.DisplayName).str("AccountType", "Regular")
-	row.str("IPAddress", ip).boolean("IsAnonymousProxy", false).boolean("IsExternalUser", false)
+	px := g.proxies[ip]
+	row.str("IPAddress", ip).boolean("IsAnonymousProxy", px != nil).boolean("IsExternalUser", false)
 	row.boolean("IsImpersonated", false).boolean("IsAdminOperation", false)
 	row.str("DeviceType", "Desktop").str("OSPlatform", u.Devices[0].OS).str("UserAgent", u.Devices[0].UserAgent)
 	place, isp := u.Office, u.OfficeISP
-	if ip == u.HomeIP {
+	switch {
+	case px != nil:
+		place, isp = px.place, px.isp
+	case ip == u.HomeIP:
 		isp = u.HomeISP
 	}
 	row.str("City", place.City).str("CountryCode", place.CountryCode).str("ISP", isp.Name)

@@ -434,31 +434,96 @@ func TestStoriesGroundTruth(t *testing.T) {
 
 	t.Run("S2", func(t *testing.T) {
 		s := story(t, ten, "S2-insider-label-downgrade")
-		down, removed, uploads := 0, 0, 0
-		for _, r := range storyRowsOf(t, ten, s, "CloudAppEvents") {
-			switch r["ActionType"] {
-			case "SensitivityLabelUpdated":
-				if strings.Contains(r["RawEventData"], `"LabelEventType":2`) {
-					down++
+		insider := s.Entities[0].Name
+		var ip string
+		for _, e := range s.Entities {
+			if e.Kind == "ip" {
+				ip = e.ID
+			}
+		}
+		// one successful risky sign-in through an anonymizer
+		signins := storyRowsOf(t, ten, s, "SigninLogs")
+		if len(signins) != 1 {
+			t.Fatalf("%d story sign-ins, want 1", len(signins))
+		}
+		si := signins[0]
+		if si["UserPrincipalName"] != insider || si["IPAddress"] != ip || si["ResultType"] != "0" ||
+			(si["RiskLevelDuringSignIn"] != "medium" && si["RiskLevelDuringSignIn"] != "high") || si["RiskState"] != "atRisk" ||
+			!strings.Contains(si["RiskEventTypes_V2"], "anonymizedIPAddress") {
+			t.Errorf("sign-in is not the insider's successful risky one from %s: %v", ip, si)
+		}
+		var signedIn int64
+		for _, ref := range s.Rows {
+			if ref.Table == "SigninLogs" {
+				signedIn = ten.Tables["SigninLogs"].Column("TimeGenerated").Ints[rowsOf(t, ten, ref)[0]]
+			}
+		}
+		// from an address the tenant never saw outside the story
+		storyIDs := map[string]bool{}
+		for _, ref := range s.Rows {
+			for _, v := range ref.Values {
+				storyIDs[v] = true
+			}
+		}
+		for tbl, cols := range map[string][2]string{"SigninLogs": {"IPAddress", "Id"}, "CloudAppEvents": {"IPAddress", "ReportId"},
+			"OfficeActivity": {"ClientIP", "OfficeId"}} {
+			ids := strs(t, ten.Tables[tbl], cols[1])
+			for i, a := range strs(t, ten.Tables[tbl], cols[0]) {
+				if a == ip && !storyIDs[ids[i]] {
+					t.Errorf("%s row %s outside the story uses the insider's VPN address %s", tbl, ids[i], ip)
 				}
-			case "SensitivityLabelRemoved":
-				removed++
-			case "FileUploaded":
-				if r["Application"] == "MEGA" {
-					uploads++
+			}
+		}
+		down, removed, uploads := 0, 0, 0
+		firstChange := int64(0)
+		cae := ten.Tables["CloudAppEvents"]
+		for _, ref := range s.Rows {
+			if ref.Table != "CloudAppEvents" {
+				continue
+			}
+			for _, i := range rowsOf(t, ten, ref) {
+				raw := cae.Column("RawEventData").Value(i).String()
+				switch cae.Column("ActionType").Strs[i] {
+				case "SensitivityLabelUpdated":
+					if strings.Contains(raw, `"LabelEventType":2`) {
+						down++
+					}
+				case "SensitivityLabelRemoved":
+					removed++
+				case "FileUploaded":
+					if cae.Column("Application").Strs[i] == "MEGA" {
+						uploads++
+					}
+				}
+				if at := cae.Column("TimeGenerated").Ints[i]; (strings.Contains(raw, `"LabelEventType":2`) || strings.Contains(raw, `"LabelEventType":3`)) &&
+					(firstChange == 0 || at < firstChange) {
+					firstChange = at
+				}
+				// the session stays on the VPN, which Defender for Cloud Apps knows
+				if cae.Column("IPAddress").Strs[i] != ip || !cae.Column("IsAnonymousProxy").Value(i).Bool() || cae.Column("CountryCode").Strs[i] != si["Location"] {
+					t.Errorf("CloudAppEvents row %d from %s (anonymous proxy %v, %s), want %s in %s", i, cae.Column("IPAddress").Strs[i],
+						cae.Column("IsAnonymousProxy").Value(i), cae.Column("CountryCode").Strs[i], ip, si["Location"])
 				}
 			}
 		}
 		if down < 10 || removed < 3 || uploads < 10 {
 			t.Errorf("downgrades %d, removals %d, MEGA uploads %d", down, removed, uploads)
 		}
+		if lead := time.Duration(firstChange-signedIn) * 100; lead < 10*time.Minute || lead > 40*time.Minute {
+			t.Errorf("first label downgrade or removal %v after the risky sign-in, want 10-40 minutes", lead)
+		}
+		for _, r := range storyRowsOf(t, ten, s, "OfficeActivity") {
+			if r["UserId"] != insider || r["ClientIP"] != ip {
+				t.Errorf("office row by %s from %s", r["UserId"], r["ClientIP"])
+			}
+		}
 		mcas := storyRowsOf(t, ten, s, "McasShadowItReporting")
 		if len(mcas) != 1 || !strings.Contains(mcas[0]["AppTags"], "unsanctioned") {
 			t.Errorf("shadow IT rows %v", mcas)
 		}
 		// no background row uses MEGA
-		for i, a := range strs(t, ten.Tables["CloudAppEvents"], "Application") {
-			if a == "MEGA" && !slices.Contains(s.Rows[0].Values, strs(t, ten.Tables["CloudAppEvents"], "ReportId")[i]) {
+		for i, a := range strs(t, cae, "Application") {
+			if a == "MEGA" && !storyIDs[strs(t, cae, "ReportId")[i]] {
 				t.Errorf("background CloudAppEvents row %d uses MEGA", i)
 			}
 		}

@@ -83,7 +83,7 @@ func (g *gen) stories() []Story {
 	insider := pick(r, settled("Finance"))
 	return []Story{
 		g.storyTakeover(r, c, victim),
-		g.storyInsider(r, insider),
+		g.storyInsider(r, c, insider),
 		g.storyPrivilegedSP(r),
 		g.storySpray(r, c),
 		g.storyKeyVault(r),
@@ -151,9 +151,11 @@ func (g *gen) storyTakeover(r *rnd, c *signinCache, v *User) Story {
 		userEntity(v, "victim"), ipEntity(ip, "attacker"), Entity{Kind: "application", ID: appOfficeHome.id, Name: appOfficeHome.name, Role: "target"})
 }
 
-// S2: a finance employee strips labels from confidential files one evening
-// and uploads them to an unsanctioned storage app.
-func (g *gen) storyInsider(r *rnd, u *User) Story {
+// S2: a finance employee connects through a commercial VPN one evening
+// (Identity Protection rates the anonymized sign-in medium risk), strips
+// labels from confidential files and uploads them to an unsanctioned
+// storage app.
+func (g *gen) storyInsider(r *rnd, c *signinCache, u *User) Story {
 	var s storyRows
 	var targets []*File
 	for _, f := range g.m.Files {
@@ -167,9 +169,24 @@ func (g *gen) storyInsider(r *rnd, u *User) Story {
 		labels[l.ID] = l
 	}
 	t := g.dayAt(u, 5, 19, 5)
+	// The sign-in draws from a stream of its own so that the shared story
+	// stream, and every story after this one, is what it was before S2
+	// had a sign-in.
+	rs := newRnd(g.cfg.Seed, "stories/S2-signin")
+	vpn := zurich
+	ip := rs.ipIn(vpn.isps[0].Prefix) // a prefix nobody else uses: an address new to the insider
+	if g.proxies == nil {
+		g.proxies = map[string]*proxy{}
+	}
+	g.proxies[ip] = &proxy{place: vpn, isp: vpn.isps[0]}
+	// 15-35 minutes before the first label change, on the insider's own laptop
+	si := signin{u: u, t: t - int64(rs.between(15, 35))*types.Minute - rs.Int64N(types.Minute), app: appSharePoint,
+		ip: ip, isp: vpn.isps[0], place: vpn, dev: &u.Devices[0], result: "0", mfa: true,
+		risk: "medium", riskEvents: []string{"anonymizedIPAddress", "unfamiliarFeatures"}}
+	s.id("SigninLogs", si.t, g.emitSignin(rs, c, si))
 	for i, f := range targets {
 		ti := t + int64(i)*int64(r.between(40, 100))*types.Second
-		ev := labelEvent{u: u, t: ti, f: f, old: labels[f.LabelID], ip: u.HomeIP}
+		ev := labelEvent{u: u, t: ti, f: f, old: labels[f.LabelID], ip: ip}
 		if i%4 == 3 {
 			ev.action = "SensitivityLabelRemoved"
 			ev.justification = "Label no longer needed"
@@ -182,7 +199,7 @@ func (g *gen) storyInsider(r *rnd, u *User) Story {
 	t2 := t + int64(len(targets)+5)*100*types.Second
 	for i, f := range targets {
 		td := t2 + int64(i)*int64(r.between(5, 20))*types.Second
-		s.id("OfficeActivity", td, g.emitFileOp(r, u, td, "FileDownloaded", f, u.HomeIP, u.Devices[0].UserAgent))
+		s.id("OfficeActivity", td, g.emitFileOp(r, u, td, "FileDownloaded", f, ip, u.Devices[0].UserAgent))
 	}
 	t3 := t2 + 20*types.Minute
 	var total int64
@@ -190,7 +207,7 @@ func (g *gen) storyInsider(r *rnd, u *User) Story {
 		tu := t3 + int64(i)*int64(r.between(10, 40))*types.Second
 		row := g.e.row("CloudAppEvents")
 		id := r.guid()
-		g.cloudAppCommon(row, u, tu, u.HomeIP)
+		g.cloudAppCommon(row, u, tu, ip)
 		row.str("ReportId", id).str("ActionType", "FileUploaded").str("ActivityType", "Upload")
 		row.str("Application", megaApp.name).long("ApplicationId", 11601).long("AppInstanceId", 0)
 		row.str("ObjectName", f.Name).str("ObjectType", "File").str("ObjectId", r.hexID(12))
@@ -203,8 +220,8 @@ func (g *gen) storyInsider(r *rnd, u *User) Story {
 	day := t3 / types.Day * types.Day
 	s.match("McasShadowItReporting", g.emitShadow(shadowRow{u: u, day: day, app: megaApp, events: len(targets) * 3, upload: total, dlBytes: 40_000}))
 	return s.story("S2-insider-label-downgrade", "Insider downgrades labels and uploads to an unsanctioned app",
-		"Many confidential finance files have their sensitivity labels downgraded or removed in one evening, are downloaded, then uploaded to MEGA.",
-		userEntity(u, "actor"), Entity{Kind: "application", ID: megaApp.id, Name: megaApp.name, Role: "target"})
+		"One evening a finance employee signs in through an anonymizing VPN (a medium-risk sign-in from an address they never used); within the hour many confidential finance files have their sensitivity labels downgraded or removed, then they are downloaded and uploaded to MEGA.",
+		userEntity(u, "actor"), ipEntity(ip, "actor"), Entity{Kind: "application", ID: megaApp.id, Name: megaApp.name, Role: "target"})
 }
 
 // S3: an administrator (or someone at their keyboard) gives an integration's

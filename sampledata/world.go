@@ -43,6 +43,8 @@ var (
 	bucharest = &Place{"Bucharest", "Bucuresti", "RO", "Romania", 44.43, 26.10, 120, []ISP{{"M247 Europe SRL", 9009, "185.156.73."}}}
 	amsterdam = &Place{"Amsterdam", "North Holland", "NL", "Netherlands", 52.37, 4.90, 60, []ISP{{"DigitalOcean, LLC", 14061, "167.99.33."}}}
 	moscow    = &Place{"Moscow", "Moscow", "RU", "Russia", 55.76, 37.62, 180, []ISP{{"Stark Industries Solutions Ltd", 44477, "45.142.212."}}}
+	// a commercial VPN's exit, flagged by Identity Protection as an anonymizer
+	zurich = &Place{"Zurich", "Zurich", "CH", "Switzerland", 47.37, 8.54, 60, []ISP{{"Datacamp Limited", 60068, "156.146.62."}}}
 )
 
 // office is where a user works; egress is the office's fixed internet address.

@@ -83,8 +83,8 @@ var storyRules = map[string]struct {
 	"PasswordSpray.yaml":                     {"S4-password-spray", 3, []string{"ip:attacker"}}, // one per spraying address
 	"PasswordSpraySuccess.yaml":              {"S4-password-spray", 1, []string{"account:victim", "ip:attacker"}},
 	"KeyVaultAccessPeerAnomaly.yaml":         {"S5-peer-anomaly-key-vault", 1, []string{"account:actor", "resource:target"}},
-	// no story has a risky sign-in followed by a label change
-	"RiskySigninThenLabelRemoval.yaml": {"", 0, nil},
+	// the insider's anonymizer sign-in, then the evening's label changes
+	"RiskySigninThenLabelRemoval.yaml": {"S2-insider-label-downgrade", 1, []string{"account:actor", "ip:actor"}},
 }
 
 // entityMatches reports whether a ground-truth entity is among an alert's.
