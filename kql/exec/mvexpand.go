@@ -254,9 +254,33 @@ func (r *runner) mvApply(o *ast.MvApplyOp, in *table.Table) (*table.Table, error
 		parts = append(parts, out)
 	}
 	if len(parts) == 0 {
-		return in, nil
+		return r.mvApplyEmpty(o, in, items, bagArray, idxName, expanded)
 	}
 	return concatTables(parts), nil
+}
+
+// mvApplyEmpty gives the schema mv-apply has on input without rows: the
+// subquery still decides the columns (its summarize, extend ...), but no
+// row comes out, since there is no row to apply it to.
+func (r *runner) mvApplyEmpty(o *ast.MvApplyOp, in *table.Table, items []mvItem, bagArray bool, idxName string, expanded map[string]bool) (*table.Table, error) {
+	sub, err := r.expandRows(in, items, bagArray, idxName, -1, o.Pos())
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.withImplicit(sub, func() (*table.Table, error) { return r.evalTab(o.On) })
+	if err != nil {
+		return nil, err
+	}
+	out := &table.Table{Name: in.Name}
+	for _, c := range in.Columns {
+		if !expanded[c.Name] && tableIndex(res, c.Name) < 0 {
+			out.Columns = append(out.Columns, table.NewColumn(c.Name, c.Type, 0))
+		}
+	}
+	for _, c := range res.Columns {
+		out.Columns = append(out.Columns, table.NewColumn(c.Name, c.Type, 0))
+	}
+	return out, nil
 }
 
 func repeatIdx(i, n int) []int {
