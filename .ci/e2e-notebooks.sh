@@ -12,11 +12,8 @@ root=$(pwd)
 bin=$(realpath "${HUNTBOOK_BIN:-bin/huntbook}")
 [ -x "$bin" ] || { echo "e2e-notebooks: $bin is missing; run 'make build' first" >&2; exit 1; }
 
-# Notebooks that cannot run yet, with the reason.
-declare -A waiting=(
-  [user-security-metadata]="needs UserPeerAnalytics and UserAccessAnalytics from ueba/ and the %ueba magics, not landed yet"
-  [ueba-anomalous-signins]="needs BehaviorAnalytics and UserPeerAnalytics from ueba/ and %ueba build, not landed yet"
-)
+# Notebooks that cannot run yet, with the reason ([name]="why"); none now.
+declare -A waiting=()
 
 # Debian's Jupyter lives in /usr/bin; a pyenv or venv python3 earlier on
 # PATH would not see its modules.
