@@ -225,11 +225,22 @@ func buildUEBA(ctx context.Context, c *Call, days int) (*uebaState, error) {
 	for _, tb := range []*table.Table{t.BehaviorAnalytics, t.UserPeerAnalytics, t.UserAccessAnalytics} {
 		ws.Add(tb)
 	}
+	// %tables, %schema and completion list the new tables too.
+	if e, ok := c.In.Engine().(*ProviderEngine); ok && e != nil {
+		e.forgetTables()
+	}
 	st := &uebaState{ws: ws, days: days, tables: t}
 	c.In.mu.Lock()
 	c.In.ueba = st
 	c.In.mu.Unlock()
 	return st, nil
+}
+
+// forgetTables drops the cached table list, after tables were added.
+func (e *ProviderEngine) forgetTables() {
+	e.tablesMu.Lock()
+	defer e.tablesMu.Unlock()
+	e.tables, e.tablesFor = nil, nil
 }
 
 // currentUEBA returns the build for the connected workspace, building it

@@ -159,7 +159,15 @@ func TestUEBABuild(t *testing.T) {
 	if _, reply := run(t, in, "BehaviorAnalytics | count"); reply.Err == nil {
 		t.Fatal("BehaviorAnalytics exists before %ueba build")
 	}
+	mustRun(t, in, "%tables") // caches the table list
 	rec := mustRun(t, in, "%ueba build --window 30d")
+	// %tables and %schema know the new tables.
+	if got := resultText(t, mustRun(t, in, "%tables Analytics")); !strings.Contains(got, "UserPeerAnalytics") || !strings.Contains(got, "BehaviorAnalytics") {
+		t.Errorf("%%tables after the build:\n%s", got)
+	}
+	if got := resultText(t, mustRun(t, in, "%schema UserAccessAnalytics")); !strings.Contains(got, "SourceEntityName") {
+		t.Errorf("%%schema UserAccessAnalytics:\n%s", got)
+	}
 	if got := pictures(t, rec); got != 1 {
 		t.Errorf("%%ueba build showed %d pictures, want the priority chart", got)
 	}
