@@ -47,6 +47,10 @@ func writeRule(t *testing.T, name, body string) string {
 
 func TestRulesList(t *testing.T) {
 	in := New(nil) // listing needs no provider
+	_, reply := run(t, in, "%rules?")
+	if len(reply.Payload) != 1 || !strings.Contains(reply.Payload[0]["data"].(map[string]any)["text/plain"].(string), "Usage: %rules list") {
+		t.Errorf("%%rules? payload %v", reply.Payload)
+	}
 	builtin, err := rules.Builtin()
 	if err != nil {
 		t.Fatal(err)
