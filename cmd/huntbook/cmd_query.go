@@ -15,7 +15,9 @@ import (
 	"github.com/huntbook/huntbook/analytics/charts"
 	"github.com/huntbook/huntbook/kernel/interp"
 	"github.com/huntbook/huntbook/kql/workspace"
+	"github.com/huntbook/huntbook/msticconfig"
 	"github.com/huntbook/huntbook/providers"
+	"github.com/huntbook/huntbook/providers/templates"
 )
 
 func init() {
@@ -43,9 +45,12 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 	tokenEnv := fs.String("token-env", "", "environment variable holding a bearer token")
 	timeout := fs.Duration("timeout", 0, "query timeout (e.g. 2m); 0 means none")
 	plot := fs.String("plot", "", "write the chart of a rendered query to FILE.png or FILE.svg")
+	template := fs.String("template", "", "run a query template (built-in or from msticpyconfig QueryDefinitions) instead of QUERY")
+	var tparams multiFlag
+	fs.Var(&tparams, "p", "template parameter NAME=VALUE (repeatable, with --template)")
 	maxRows := fs.Int("max-rows", 1<<30, "rows to print per result in table format")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: huntbook query [flags] QUERY|-\n\nRuns KQL (a script of ';'-separated statements prints each result in turn).\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: huntbook query [flags] QUERY|-\n       huntbook query [flags] --template NAME [-p NAME=VALUE]...\n\nRuns KQL (a script of ';'-separated statements prints each result in turn).\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -54,8 +59,12 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if (*template == "") != (fs.NArg() == 1) || fs.NArg() > 1 {
 		fs.Usage()
+		return 2
+	}
+	if len(tparams) > 0 && *template == "" {
+		fmt.Fprintln(stderr, "huntbook query: -p goes with --template")
 		return 2
 	}
 	query := fs.Arg(0)
@@ -85,6 +94,12 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer p.Close()
+	if *template != "" {
+		if query, err = renderTemplate(*template, tparams, p); err != nil {
+			fmt.Fprintln(stderr, "huntbook query:", err)
+			return 2
+		}
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -138,6 +153,43 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "total: %d results in %s\n", len(results), time.Since(start).Round(time.Millisecond))
 	}
 	return 0
+}
+
+// renderTemplate renders a query template with its parameters. Relative
+// times in templates count back from the provider's clock (the end of a
+// generated tenant's data).
+func renderTemplate(name string, params []string, p providers.Provider) (string, error) {
+	var dirs []string
+	if cfg, err := msticconfig.Load(""); cfg != nil && (err == nil || errors.As(err, new(*msticconfig.InvalidError))) {
+		dirs = cfg.QueryPaths()
+	}
+	lib, err := templates.Load(dirs...)
+	if err != nil {
+		return "", err
+	}
+	q, err := lib.Get(name)
+	if err != nil {
+		return "", err
+	}
+	args := map[string]any{}
+	for _, kv := range params {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return "", fmt.Errorf("-p %q: want NAME=VALUE", kv)
+		}
+		args[strings.TrimSpace(k)] = v
+	}
+	opts := templates.RenderOptions{}
+	if err := p.Connect(context.Background()); err == nil {
+		if ender, ok := p.(interface{ End() time.Time }); ok {
+			opts.Now = ender.End()
+		}
+	}
+	text, err := q.Render(args, opts)
+	if err != nil {
+		return "", fmt.Errorf("template %s: %w", q.Name, err)
+	}
+	return text, nil
 }
 
 // writePlot renders a result's chart as PNG or SVG, chosen by the file's

@@ -29,6 +29,9 @@ func TestQueryCommand(t *testing.T) {
 		{[]string{"--workspace", ws, "SigninLogs\n| where NoSuch == 1"}, 1, "", "line 2, column 9"},
 		{[]string{"--workspace", ws, "--format", "xml", "print 1"}, 2, "", "unknown --format"},
 		{[]string{"--workspace", filepath.Join(ws, "missing"), "print 1"}, 1, "", "data path"},
+		{[]string{"--workspace", ws, "--format", "csv", "--template", "SigninLogs.failed_signins_by_user"}, 0, "UserPrincipalName,FailedCount", ""},
+		{[]string{"--workspace", ws, "--template", "no.such.template"}, 2, "", `no query named "no.such.template"`},
+		{[]string{"--workspace", ws, "-p", "a=1", "print 1"}, 2, "", "-p goes with --template"},
 		{[]string{"--workspace", ws, "--plot", filepath.Join(ws, "c.txt"), "print a=1 | render barchart"}, 1, "", "want a .png or .svg"},
 		{[]string{"--workspace", ws, "--plot", filepath.Join(ws, "c.png"), "print a=1"}, 1, "", "no render operator"},
 	}
