@@ -71,7 +71,7 @@ rev="$(git rev-parse --short=12 HEAD)"
 git diff --quiet HEAD -- kql providers || rev="$rev with uncommitted engine changes"
 for r in $(seq 1 "$rounds"); do
   bench/results/bin/hbrun -data "$data" -timings "$out/timings-huntbook-r$r.json" -runs "$runs" -load-runs 1 \
-    -version "$(go env GOVERSION), commit $rev"
+    -version "$(go env GOVERSION), commit $rev${GOMEMLIMIT:+, run with GOMEMLIMIT=$GOMEMLIMIT}"
   "$py" bench/pandas_bench.py --data "$data" --timings "$out/timings-pandas-r$r.json" --runs "$runs" --load-runs 1
   node bench/duckdb_bench.mjs --data "$data" --timings "$out/timings-duckdb-r$r.json" --runs "$runs" --load-runs 1
 done
