@@ -391,6 +391,20 @@ func init() {
 			}
 			return types.NewReal(sum), nil
 		}))
+	def("series_product", "series_product(series)", "Product of the numeric elements of a series.", 1, 1, "y", fixed(types.Real),
+		strict(types.Real, func(_ *Env, a []types.Value) (types.Value, error) {
+			s, ok := readSeries(a[0])
+			if !ok {
+				return types.NullOf(types.Real), nil
+			}
+			p := 1.0
+			for i, v := range s.vals {
+				if s.valid[i] {
+					p *= v
+				}
+			}
+			return types.NewReal(p), nil
+		}))
 	def("series_magnitude", "series_magnitude(series)", "Euclidean norm of a series.", 1, 1, "y", fixed(types.Real),
 		strict(types.Real, func(_ *Env, a []types.Value) (types.Value, error) {
 			s, ok := readSeries(a[0])
@@ -405,9 +419,30 @@ func init() {
 			}
 			return types.NewReal(math.Sqrt(sum)), nil
 		}))
-	seriesReduce2("series_dot_product", "Dot product of two series (over the shorter length; nulls count as 0).", func(x, y []float64) float64 {
-		return dot(x, y)
-	})
+	def("series_dot_product", "series_dot_product(series1, series2)",
+		"Dot product of two series (over the shorter length; non-numeric elements are skipped); either may be a number broadcast over the other.", 2, 2, "aa", fixed(types.Real),
+		strict(types.Real, func(_ *Env, a []types.Value) (types.Value, error) {
+			x, _ := readOperand(a[0])
+			y, _ := readOperand(a[1])
+			n := -1
+			for _, o := range []operand{x, y} {
+				if o.isArr && (n < 0 || o.length() < n) {
+					n = o.length()
+				}
+			}
+			if n <= 0 { // no series, or an empty one
+				return types.NullOf(types.Real), nil
+			}
+			sum := 0.0
+			for i := range n {
+				xv, _, xok := x.at(i)
+				yv, _, yok := y.at(i)
+				if xok && yok {
+					sum += xv * yv
+				}
+			}
+			return types.NewReal(sum), nil
+		}))
 	seriesReduce2("series_cosine_similarity", "Cosine similarity of two series.", func(x, y []float64) float64 {
 		d, nx, ny := dot(x, y), dot(x, x), dot(y, y)
 		if nx == 0 || ny == 0 {
@@ -415,7 +450,25 @@ func init() {
 		}
 		return d / math.Sqrt(nx*ny)
 	})
-	seriesReduce2("series_pearson_correlation", "Pearson correlation coefficient of two series.", pearson)
+	def("series_pearson_correlation", "series_pearson_correlation(series1, series2)",
+		"Pearson correlation coefficient of two series; null when their lengths differ or an element is not a number.", 2, 2, "yy", fixed(types.Real),
+		strict(types.Real, func(_ *Env, a []types.Value) (types.Value, error) {
+			x, ok1 := readSeries(a[0])
+			y, ok2 := readSeries(a[1])
+			if !ok1 || !ok2 || len(x.vals) != len(y.vals) {
+				return types.NullOf(types.Real), nil
+			}
+			for i := range x.vals {
+				if !x.valid[i] || !y.valid[i] {
+					return types.NullOf(types.Real), nil
+				}
+			}
+			r := pearson(x.vals, y.vals)
+			if math.IsNaN(r) {
+				return types.NullOf(types.Real), nil
+			}
+			return types.NewReal(r), nil
+		}))
 
 	def("series_fill_linear", "series_fill_linear(series [, missing_value_placeholder [, fill_edges [, constant_value]]])",
 		"Linearly interpolates missing values; edges take the nearest value unless fill_edges is false.", 1, 4, "yaba", fixed(types.Dynamic),
