@@ -14,6 +14,13 @@ type builder struct {
 	pool *strPool
 	dyn  *dynCache
 	guid [36]byte
+	// Dictionary codes of a string column (col.Codes, pool codes): coding
+	// is on while every row got one; first lists the codes in the order
+	// this chunk first used them, stamp tells this chunk's uses apart in
+	// pool.seen.
+	coding bool
+	stamp  uint32
+	first  []uint32
 }
 
 func newBuilder(name string, t types.Type, capacity int) *builder {
@@ -80,7 +87,11 @@ func (b *builder) appendNull() {
 	case table.StoreReals:
 		b.pushReal(0, true)
 	case table.StoreStrs:
-		b.pushStr("", b.col.Type != types.String)
+		if b.col.Type == types.String && b.pool != nil {
+			b.appendText(nil) // through the pool, for the empty string's code
+			return
+		}
+		b.pushStr("", true)
 	case table.StoreDyns:
 		b.col.Dyns = append(b.col.Dyns, nil)
 	default:
@@ -104,6 +115,9 @@ func (b *builder) truncate(n int) {
 	if c.Nulls != nil {
 		c.Nulls = c.Nulls[:n]
 	}
+	if len(c.Codes) > n {
+		c.Codes = c.Codes[:n]
+	}
 }
 
 // appendText converts one text field (CSV, or a JSON string value) to the
@@ -112,6 +126,20 @@ func (b *builder) truncate(n int) {
 func (b *builder) appendText(f []byte) bool {
 	switch b.col.Type {
 	case types.String:
+		if b.coding {
+			s, code, ok := b.pool.code(f)
+			b.col.Strs = append(b.col.Strs, s)
+			if !ok {
+				b.coding = false
+				return true
+			}
+			b.col.Codes = append(b.col.Codes, code)
+			if b.pool.seen[code] != b.stamp {
+				b.pool.seen[code] = b.stamp
+				b.first = append(b.first, code)
+			}
+			return true
+		}
 		b.col.Strs = append(b.col.Strs, b.pool.get(f))
 		return true
 	case types.Long:

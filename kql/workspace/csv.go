@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"time"
 
@@ -167,6 +168,11 @@ type csvPlan struct {
 type csvChunk struct {
 	start, end int // byte range of the records
 	line       int // line number of the first byte
+	// The chunk's rows are parsed straight into the table's columns at
+	// rows [off, off+bound): bound is its newlines plus one, which no
+	// record count can exceed, and the gaps close in place afterwards.
+	off, bound int
+	worker     int // which worker's string pools coded it
 	builders   []*builder
 	failed     []bool // inferred column met a value not of its type
 	issues     []issue
@@ -204,6 +210,7 @@ type readOptions struct {
 	workers   int
 	strict    bool
 	maxIssues int
+	ev        evictor // pages of a mapped file
 }
 
 func (o readOptions) nworkers() int {
@@ -234,25 +241,14 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 	}
 	bodyStart, bodyLine := hs.pos, hs.line
 
-	// Infer types from the first records, and size column buffers from
-	// their average length.
-	avgRecord := 64
-	{
-		limit := 100
-		infer := anyTrue(plan.inferred)
-		if infer {
-			limit = sampleRows
-		}
+	// Infer types from the first records.
+	if anyTrue(plan.inferred) {
 		ss := &csvScanner{data: body, pos: bodyStart, line: bodyLine}
 		seen := make([]types.Type, len(plan.cols))
-		n := 0
-		for ; n < limit; n++ {
+		for n := 0; n < sampleRows; n++ {
 			fields, _, ok := ss.next()
 			if !ok {
 				break
-			}
-			if !infer {
-				continue
 			}
 			for j, f := range fields {
 				if j < len(plan.fieldCol) {
@@ -267,18 +263,18 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 				plan.cols[c].Type = finalType(seen[c])
 			}
 		}
-		if n > 0 {
-			avgRecord = max((ss.pos-bodyStart)/n, 1)
-		}
 	}
 
-	chunks := splitCSV(body, bodyStart, bodyLine, o.nworkers())
-	perWorker := make([][]caches, o.nworkers())
-	for w := range perWorker {
-		perWorker[w] = make([]caches, len(plan.cols))
-	}
+	ev := o.ev.skip(len(data) - len(body))
+	chunks := splitCSV(body, bodyStart, bodyLine, o.nworkers(), ev)
+	final := allocColumns(plan, chunks)
+	perWorker := newCaches(o.nworkers(), plan, final)
 	err = parallelW(ctx, len(chunks), o.nworkers(), func(w, i int) {
-		parseCSVChunk(body, chunks[i], plan, avgRecord, perWorker[w])
+		ch := chunks[i]
+		ch.worker = w
+		ev.populate(ch.start, ch.end)
+		parseCSVChunk(body, ch, plan, final, perWorker[w], uint32(i+1))
+		ev.evict(ch.start, ch.end)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -287,8 +283,13 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 		if chunks[i].endInQuote {
 			// A bare quote inside an unquoted field fooled the splitter:
 			// parse the whole body as one chunk instead.
-			one := &csvChunk{start: bodyStart, end: len(body), line: bodyLine}
-			parseCSVChunk(body, one, plan, avgRecord, perWorker[0])
+			bound := 0
+			for _, ch := range chunks {
+				bound += ch.bound
+			}
+			one := &csvChunk{start: bodyStart, end: len(body), line: bodyLine, bound: bound}
+			perWorker = newCaches(1, plan, final)
+			parseCSVChunk(body, one, plan, final, perWorker[0], 1)
 			chunks = []*csvChunk{one}
 			break
 		}
@@ -300,26 +301,27 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 	for _, name := range plan.extra {
 		rep.Warnings = append(rep.Warnings, extraColumnWarning(src, name, plan.cols[plan.cols.Index(name)].Type))
 	}
-	t := &table.Table{Name: name}
+	t := &table.Table{Name: name, Columns: make([]*table.Column, len(plan.cols))}
 	rows := 0
 	for _, ch := range chunks {
 		rows += ch.rows
 	}
-	for c, col := range plan.cols {
+	// Columns are independent: close each one's gaps on its own worker.
+	err = parallel(ctx, len(plan.cols), o.nworkers(), func(c int) {
+		col := plan.cols[c]
 		if !plan.inFile[c] {
 			nc := table.NewColumn(col.Name, col.Type, rows)
 			b := &builder{col: nc}
 			for r := 0; r < rows; r++ {
 				b.appendNull()
 			}
-			t.Columns = append(t.Columns, nc)
-			continue
+			t.Columns[c] = nc
+			return
 		}
-		parts := make([]*table.Column, len(chunks))
-		for i, ch := range chunks {
-			parts[i] = ch.builders[c].col
-		}
-		t.Columns = append(t.Columns, concatColumns(col.Name, col.Type, parts))
+		t.Columns[c] = assembleColumn(final[c], col.Type, chunks, c, perWorker, rows)
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	var issues []issue
 	for _, ch := range chunks {
@@ -390,8 +392,9 @@ func planCSV(src string, header [][]byte, schema types.Schema, rep *LoadReport) 
 // splitCSV cuts body[start:] into chunks that end at record boundaries.
 // A newline ends a record when an even number of quotes precede it, which
 // holds for RFC 4180 input; a chunk that still ends inside quotes makes the
-// caller fall back to one chunk.
-func splitCSV(body []byte, start, line, workers int) []*csvChunk {
+// caller fall back to one chunk. It counts each chunk's newlines (its
+// bound) and lets ev drop the pages it has scanned.
+func splitCSV(body []byte, start, line, workers int, ev evictor) []*csvChunk {
 	size := len(body) - start
 	n := size / chunkBytes
 	if n < workers*4 && size > minSplitBytes {
@@ -424,21 +427,221 @@ func splitCSV(body []byte, start, line, workers int) []*csvChunk {
 		if i >= len(body) {
 			break
 		}
-		chunks = append(chunks, &csvChunk{start: pos, end: i + 1, line: line})
-		line += bytes.Count(body[pos:i+1], []byte{'\n'})
+		nl := bytes.Count(body[pos:i+1], []byte{'\n'})
+		chunks = append(chunks, &csvChunk{start: pos, end: i + 1, line: line, bound: nl + 1})
+		ev.evict(pos, i+1)
+		line += nl
 		pos = i + 1
 	}
-	return append(chunks, &csvChunk{start: pos, end: len(body), line: line})
+	nl := bytes.Count(body[pos:], []byte{'\n'})
+	ev.evict(pos, len(body))
+	return append(chunks, &csvChunk{start: pos, end: len(body), line: line, bound: nl + 1})
 }
 
-func parseCSVChunk(body []byte, ch *csvChunk, p *csvPlan, avgRecord int, cs []caches) {
+// Tables with fewer rows than this are not dictionary-encoded by the
+// reader (as the executor does not encode them either).
+const minCodedRows = 4096
+
+// allocColumns makes the table's columns at the chunks' total bound and
+// gives each chunk its row range. String columns of a table big enough
+// get room for codes.
+func allocColumns(p *csvPlan, chunks []*csvChunk) []*table.Column {
+	total := 0
+	for _, ch := range chunks {
+		ch.off = total
+		total += ch.bound
+	}
+	final := make([]*table.Column, len(p.cols))
+	for c, col := range p.cols {
+		if !p.inFile[c] {
+			continue
+		}
+		f := &table.Column{Name: col.Name, Type: col.Type}
+		switch table.Storage(col.Type) {
+		case table.StoreInts:
+			f.Ints = make([]int64, total)
+		case table.StoreReals:
+			f.Reals = make([]float64, total)
+		case table.StoreStrs:
+			f.Strs = make([]string, total)
+			if col.Type == types.String && total >= minCodedRows {
+				f.Codes = make([]uint32, total)
+			}
+		case table.StoreDyns:
+			f.Dyns = make([]any, total)
+		}
+		final[c] = f
+	}
+	return final
+}
+
+// newCaches makes each worker's string pools and dynamic caches, asking
+// for codes on the columns allocColumns gave room for.
+func newCaches(workers int, p *csvPlan, final []*table.Column) [][]caches {
+	perWorker := make([][]caches, workers)
+	for w := range perWorker {
+		perWorker[w] = make([]caches, len(p.cols))
+		for c, f := range final {
+			if f != nil && f.Codes != nil {
+				perWorker[w][c].pool.codeLimit = min(max(len(f.Codes)/maxDictRatio, internMaxSize), maxDictSize)
+			}
+		}
+	}
+	return perWorker
+}
+
+// Limits of a reader-built dictionary, the executor's: a column with more
+// than 1/maxDictRatio of its values distinct, or more than maxDictSize
+// distinct values, gains nothing from codes.
+const (
+	maxDictRatio = 4
+	maxDictSize  = 1 << 22
+)
+
+// window is the part of f for rows [off, off+n), empty with room for n.
+func window(f *table.Column, off, n int) *table.Column {
+	c := &table.Column{Name: f.Name, Type: f.Type}
+	switch table.Storage(f.Type) {
+	case table.StoreInts:
+		c.Ints = f.Ints[off : off : off+n]
+	case table.StoreReals:
+		c.Reals = f.Reals[off : off : off+n]
+	case table.StoreStrs:
+		c.Strs = f.Strs[off : off : off+n]
+	case table.StoreDyns:
+		c.Dyns = f.Dyns[off : off : off+n]
+	}
+	if f.Codes != nil {
+		c.Codes = f.Codes[off : off : off+n]
+	}
+	return c
+}
+
+// assembleColumn closes the gaps between the chunks' rows of column c in
+// place (rows only move towards the start: a chunk's rows begin at or
+// after the previous chunks' total, so copy's memmove is safe), and turns
+// the workers' codes into one dictionary numbered in order of first
+// appearance, as the executor numbers its own.
+func assembleColumn(f *table.Column, t types.Type, chunks []*csvChunk, c int, pools [][]caches, rows int) *table.Column {
+	if f.Type != t { // widened to another type: the chunks hold new columns
+		f = &table.Column{Name: f.Name, Type: t}
+		switch table.Storage(t) {
+		case table.StoreInts:
+			f.Ints = make([]int64, rows)
+		case table.StoreReals:
+			f.Reals = make([]float64, rows)
+		case table.StoreStrs:
+			f.Strs = make([]string, rows)
+		case table.StoreDyns:
+			f.Dyns = make([]any, rows)
+		}
+	}
+	var remap [][]uint32
+	var dict []string
+	if f.Codes != nil {
+		dict, remap = mergeDicts(chunks, c, pools, rows)
+	}
+	var nulls []bool
+	at := 0
+	for _, ch := range chunks {
+		p := ch.builders[c].col
+		n := p.Len()
+		switch table.Storage(t) {
+		case table.StoreInts:
+			copy(f.Ints[at:], p.Ints)
+		case table.StoreReals:
+			copy(f.Reals[at:], p.Reals)
+		case table.StoreStrs:
+			copy(f.Strs[at:], p.Strs)
+		case table.StoreDyns:
+			copy(f.Dyns[at:], p.Dyns)
+		}
+		if p.Nulls != nil {
+			if nulls == nil {
+				nulls = make([]bool, rows)
+			}
+			copy(nulls[at:], p.Nulls)
+		}
+		if remap != nil {
+			rm, dst := remap[ch.worker], f.Codes[at:at+n]
+			for i, x := range p.Codes {
+				dst[i] = rm[x]
+			}
+		}
+		at += n
+	}
+	switch table.Storage(t) {
+	case table.StoreInts:
+		f.Ints = f.Ints[:rows]
+	case table.StoreReals:
+		f.Reals = f.Reals[:rows]
+	case table.StoreStrs:
+		f.Strs = f.Strs[:rows]
+	case table.StoreDyns:
+		f.Dyns = f.Dyns[:rows]
+	}
+	f.Nulls = nulls
+	if remap != nil {
+		f.Codes, f.Dict = f.Codes[:rows], dict
+	} else {
+		f.Codes = nil
+	}
+	return f
+}
+
+// mergeDicts numbers the distinct values of column c across the workers'
+// pools in order of first appearance in the table, and returns per worker
+// the map from its codes to the table's; nil when the column is not
+// encoded (a chunk lacks codes, or too many values are distinct).
+func mergeDicts(chunks []*csvChunk, c int, pools [][]caches, rows int) ([]string, [][]uint32) {
+	for _, ch := range chunks {
+		b := ch.builders[c]
+		if !b.coding || len(b.col.Codes) != b.col.Len() || pools[ch.worker][c].pool.noCodes {
+			return nil, nil
+		}
+	}
+	limit := min(max(rows/maxDictRatio, 1), maxDictSize)
+	remap := make([][]uint32, len(pools))
+	for w := range pools {
+		rm := make([]uint32, len(pools[w][c].pool.dict))
+		for i := range rm {
+			rm[i] = math.MaxUint32
+		}
+		remap[w] = rm
+	}
+	global := map[string]uint32{}
+	var dict []string
+	for _, ch := range chunks {
+		rm, wd := remap[ch.worker], pools[ch.worker][c].pool.dict
+		for _, x := range ch.builders[c].first {
+			if rm[x] != math.MaxUint32 {
+				continue
+			}
+			s := wd[x]
+			g, ok := global[s]
+			if !ok {
+				if len(dict) >= limit {
+					return nil, nil
+				}
+				g = uint32(len(dict))
+				global[s] = g
+				dict = append(dict, s)
+			}
+			rm[x] = g
+		}
+	}
+	return dict, remap
+}
+
+func parseCSVChunk(body []byte, ch *csvChunk, p *csvPlan, final []*table.Column, cs []caches, stamp uint32) {
 	ch.builders = make([]*builder, len(p.cols))
 	ch.failed = make([]bool, len(p.cols))
 	ch.issues, ch.rows, ch.endInQuote = nil, 0, false
-	capacity := (ch.end-ch.start)/avgRecord*9/8 + 16
-	for c, col := range p.cols {
+	for c := range p.cols {
 		if p.inFile[c] {
-			ch.builders[c] = newBuilderWith(col.Name, col.Type, capacity, &cs[c])
+			b := &builder{col: window(final[c], ch.off, ch.bound), pool: &cs[c].pool, dyn: &cs[c].dyn}
+			b.coding, b.stamp = b.col.Codes != nil, stamp
+			ch.builders[c] = b
 		}
 	}
 	s := &csvScanner{data: body[:ch.end], pos: ch.start, line: ch.line}

@@ -250,6 +250,77 @@ func skipValue(b []byte, i, depth int) (int, error) {
 // parseValue decodes the value at b[i] into a dynamic payload: nil, bool,
 // int64 (integral and in range), float64, string, []any or *types.Bag.
 func parseValue(b []byte, i, depth int) (any, int, error) {
+	return (*jsonParser)(nil).value(b, i, depth)
+}
+
+// jsonParser parses dynamic values for one column. A column's objects
+// repeat the same keys and short categorical values (operating systems,
+// browsers, countries) millions of times, so it shares one copy of each
+// key and one boxed copy of each short string value between the rows. A
+// nil parser shares nothing.
+type jsonParser struct {
+	keys    map[string]string
+	strs    map[string]any
+	lookups int      // of strs, until the probe decides
+	hits    int      //
+	noStrs  bool     // short values do not repeat enough to pay for lookups
+	members []member // scratch for the members of the objects being parsed
+}
+
+type member struct {
+	k string
+	v any
+}
+
+const (
+	// Strings this long or longer are usually ids (GUIDs, hashes) that do
+	// not repeat; interning them would only grow the map.
+	shareMaxLen = 32
+	shareMax    = 1 << 14 // distinct keys or values kept per column
+)
+
+func (p *jsonParser) key(b []byte) string {
+	if p == nil {
+		return string(b)
+	}
+	if s, ok := p.keys[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if p.keys == nil {
+		p.keys = map[string]string{}
+	}
+	if len(p.keys) < shareMax {
+		p.keys[s] = s
+	}
+	return s
+}
+
+func (p *jsonParser) str(b []byte) any {
+	if p == nil || p.noStrs || len(b) >= shareMaxLen {
+		return string(b)
+	}
+	if p.lookups < internProbe {
+		p.lookups++
+		if p.lookups == internProbe && p.hits*2 < p.lookups {
+			p.noStrs, p.strs = true, nil
+		}
+	}
+	if v, ok := p.strs[string(b)]; ok {
+		p.hits++
+		return v
+	}
+	var v any = string(b)
+	if p.strs == nil {
+		p.strs = map[string]any{}
+	}
+	if len(p.strs) < shareMax {
+		p.strs[string(b)] = v
+	}
+	return v
+}
+
+func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 	if depth > maxJSONDepth {
 		return nil, 0, &jsonError{i, "nesting too deep"}
 	}
@@ -264,7 +335,7 @@ func parseValue(b []byte, i, depth int) (any, int, error) {
 			return nil, 0, err
 		}
 		if !esc {
-			return string(b[s:e]), next, nil
+			return p.str(b[s:e]), next, nil
 		}
 		out, ok := unescapeJSON(make([]byte, 0, e-s), b[s:e])
 		if !ok {
@@ -272,35 +343,61 @@ func parseValue(b []byte, i, depth int) (any, int, error) {
 		}
 		return string(out), next, nil
 	case c == '{':
-		bag := types.NewBag()
 		i = skipWS(b, i+1)
 		if i < len(b) && b[i] == '}' {
-			return bag, i + 1, nil
+			return types.NewBag(), i + 1, nil
 		}
+		// Members go to scratch first so the bag is made at its final
+		// size: one keys slice and one map allocation, no regrowth.
+		var ms []member
+		if p != nil {
+			ms = p.members
+		}
+		base := len(ms)
 		for {
 			if i >= len(b) || b[i] != '"' {
 				return nil, 0, jerr(b, i, "looking for beginning of object key string")
 			}
-			k, _, err := parseValue(b, i, depth+1)
+			s, e, next, esc, err := scanString(b, i)
 			if err != nil {
 				return nil, 0, err
 			}
-			_, _, next, _, _ := scanString(b, i)
+			var k string
+			if esc {
+				out, ok := unescapeJSON(make([]byte, 0, e-s), b[s:e])
+				if !ok {
+					return nil, 0, &jsonError{s, "invalid escape in string literal"}
+				}
+				k = string(out)
+			} else {
+				k = p.key(b[s:e])
+			}
 			i = skipWS(b, next)
 			if i >= len(b) || b[i] != ':' {
 				return nil, 0, jerr(b, i, "after object key")
 			}
-			v, next, err := parseValue(b, i+1, depth+1)
+			if p != nil {
+				p.members = ms // nested objects append after this one's members
+			}
+			v, next, err := p.value(b, i+1, depth+1)
 			if err != nil {
 				return nil, 0, err
 			}
-			bag.Set(k.(string), v)
+			if p != nil {
+				ms = p.members[:len(ms)]
+			}
+			ms = append(ms, member{k, v})
 			i = skipWS(b, next)
 			if i < len(b) && b[i] == ',' {
 				i = skipWS(b, i+1)
 				continue
 			}
 			if i < len(b) && b[i] == '}' {
+				bag := newBagOf(ms[base:])
+				if p != nil {
+					clear(ms[base:])
+					p.members = ms[:base]
+				}
 				return bag, i + 1, nil
 			}
 			return nil, 0, jerr(b, i, "after object key:value pair")
@@ -312,7 +409,7 @@ func parseValue(b []byte, i, depth int) (any, int, error) {
 			return arr, i + 1, nil
 		}
 		for {
-			v, next, err := parseValue(b, i, depth+1)
+			v, next, err := p.value(b, i, depth+1)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -346,6 +443,19 @@ func parseValue(b []byte, i, depth int) (any, int, error) {
 	return nil, 0, jerr(b, i, "looking for beginning of value")
 }
 
+// newBagOf makes a bag of members in order; a repeated key keeps its first
+// position and its last value, as Bag.Set does.
+func newBagOf(ms []member) *types.Bag {
+	bag := &types.Bag{Keys: make([]string, 0, len(ms)), Vals: make(map[string]any, len(ms))}
+	for _, m := range ms {
+		if _, dup := bag.Vals[m.k]; !dup {
+			bag.Keys = append(bag.Keys, m.k)
+		}
+		bag.Vals[m.k] = m.v
+	}
+	return bag
+}
+
 // numberValue is int64 for integers in range, float64 otherwise, as
 // Kusto's dynamic keeps them.
 func numberValue(num []byte, isInt bool) any {
@@ -359,8 +469,14 @@ func numberValue(num []byte, isInt bool) any {
 }
 
 // parseDynamic decodes a whole text as one JSON value.
-func parseDynamic(b []byte) (any, error) {
-	v, next, err := parseValue(b, 0, 0)
+func parseDynamic(b []byte) (any, error) { return (*jsonParser)(nil).parse(b) }
+
+// parse decodes a whole text as one JSON value.
+func (p *jsonParser) parse(b []byte) (any, error) {
+	if p != nil {
+		p.members = p.members[:0] // after an error, scratch may hold a partial object
+	}
+	v, next, err := p.value(b, 0, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -2,53 +2,85 @@ package workspace
 
 import "unsafe"
 
-// strPool turns field bytes into strings for one column of one chunk.
-// Hunting data repeats the same UPNs, apps and result types millions of
-// times, so values are interned; a column whose values are mostly distinct
-// (ids, hashes) stops interning after a probe and copies into an arena, so
-// neither case pays one allocation per cell.
+// strPool turns field bytes into strings for one column, for the chunks
+// one worker parses. Hunting data repeats the same UPNs, apps and result
+// types millions of times, so values are interned; a column whose values
+// are mostly distinct (ids, hashes) stops interning after a probe and
+// copies into an arena, so neither case pays one allocation per cell.
+//
+// Interned values get codes (indexes into dict) in the order the worker
+// met them. When the reader asks for codes (codeLimit > 0) the pool keeps
+// every distinct value up to codeLimit, so the reader can hand the table
+// a dictionary encoding (table.Column Codes/Dict) built while parsing
+// instead of the executor building one on the first query.
 type strPool struct {
-	m       map[string]string
-	lookups int
-	hits    int
-	off     bool
-	arena   []byte
+	m         map[string]uint32
+	dict      []string
+	seen      []uint32 // per code: stamp of the last chunk that used it
+	lookups   int
+	hits      int
+	off       bool // not interning
+	noCodes   bool // some value got no code: the column is not encoded
+	codeLimit int  // distinct values kept for codes (0: codes not wanted)
+	arena     []byte
 }
 
 const (
 	internProbe   = 4096    // lookups before deciding whether interning pays
-	internMaxSize = 1 << 16 // distinct values kept per column and chunk
+	internMaxSize = 1 << 16 // distinct values kept when codes are not wanted
 	arenaBlock    = 64 << 10
 )
 
 func (p *strPool) get(b []byte) string {
-	if len(b) == 0 {
+	if len(b) == 0 && p.codeLimit == 0 {
 		return ""
 	}
+	s, _, _ := p.code(b)
+	return s
+}
+
+// code returns b as a string and its code; ok is false when the pool
+// keeps no code for it (and then never will give codes again).
+func (p *strPool) code(b []byte) (s string, code uint32, ok bool) {
 	if p.off {
-		return p.alloc(b)
+		return p.alloc(b), 0, false
 	}
 	if p.m == nil {
-		p.m = make(map[string]string, 64)
+		p.m = make(map[string]uint32, 64)
 	}
 	p.lookups++
-	if s, ok := p.m[string(b)]; ok { // no allocation: the compiler special-cases this lookup
+	if c, found := p.m[string(b)]; found { // no allocation: the compiler special-cases this lookup
 		p.hits++
-		return s
+		return p.dict[c], c, !p.noCodes
 	}
-	s := p.alloc(b)
-	if len(p.m) < internMaxSize {
-		p.m[s] = s
+	s = p.alloc(b)
+	limit := internMaxSize
+	if !p.noCodes && p.codeLimit > 0 {
+		limit = p.codeLimit
+	}
+	if len(p.dict) < limit {
+		code, ok = uint32(len(p.dict)), !p.noCodes
+		p.m[s] = code
+		p.dict = append(p.dict, s)
+		if p.codeLimit > 0 {
+			p.seen = append(p.seen, 0)
+		}
+	} else {
+		p.noCodes = true
 	}
 	if p.lookups == internProbe && p.hits*4 < p.lookups {
-		p.off, p.m = true, nil
+		p.off, p.m, p.dict, p.seen, p.noCodes = true, nil, nil, nil, true
+		ok = false
 	}
-	return s
+	return s, code, ok
 }
 
 // alloc copies b into the arena. Arena bytes are never written twice, so
 // strings viewing them stay immutable.
 func (p *strPool) alloc(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
 	if len(b) > arenaBlock/8 {
 		return string(b)
 	}
@@ -70,6 +102,7 @@ type dynCache struct {
 	lookups int
 	hits    int
 	off     bool
+	p       jsonParser
 }
 
 // get parses text as JSON. Text that is not JSON becomes a dynamic string
@@ -85,7 +118,7 @@ func (d *dynCache) get(text []byte, asString bool) any {
 			return v
 		}
 	}
-	v, err := parseDynamic(text)
+	v, err := d.p.parse(text)
 	if err != nil {
 		if !asString {
 			return nil

@@ -375,12 +375,23 @@ func (w *Workspace) read(ctx context.Context, name, path, format string, gz bool
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := readFile(path, gz)
+	o := w.opts.read()
+	var data []byte
+	if !gz && (format == "csv" || format == "jsonl") {
+		// The readers copy every value they keep, so the text can be a
+		// mapping released as soon as the table is built.
+		var release func()
+		data, o.ev, release, err = mapFile(path)
+		if err == nil {
+			defer release()
+		}
+	} else {
+		data, err = readFile(path, gz)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("workspace %s: table %s: %w", w.Name, name, err)
 	}
 	src := filepath.Base(path)
-	o := w.opts.read()
 	switch format {
 	case "csv":
 		return readCSV(ctx, data, src, name, decl, o)
