@@ -234,6 +234,9 @@ func drawChart(dc draw.Canvas, c *Chart) error {
 		strip := draw.Crop(dc, dc.Max.X-dc.Min.X-legendW+vg.Points(4), 0, 0, -vg.Points(30))
 		legend.Draw(strip)
 	}
+	if twoAxes(c) {
+		return drawTwoAxes(area, c)
+	}
 	panels := panelGroups(c)
 	n := vg.Length(len(panels))
 	ph := (area.Max.Y - area.Min.Y) / n
@@ -253,8 +256,8 @@ func drawChart(dc draw.Canvas, c *Chart) error {
 }
 
 // panelGroups lists the y columns drawn in each panel: one panel, or one
-// per y column for ysplit=panels (ysplit=axes is drawn the same way:
-// separate scales, stacked).
+// per y column for ysplit=panels (and for ysplit=axes with more than two y
+// columns: separate scales, stacked; two get a left and a right axis).
 func panelGroups(c *Chart) [][]string {
 	if c.YSplit == "none" || len(c.YColumns) < 2 || (c.Kind != "timechart" && c.Kind != "linechart" && c.Kind != "areachart" && c.Kind != "anomalychart" && c.Kind != "scatterchart") {
 		return [][]string{nil}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huntbook/huntbook/kql/functions"
 	"github.com/huntbook/huntbook/kql/table"
 )
 
@@ -127,6 +128,30 @@ var gallery = []example{
 				rows = append(rows, []any{hour(h), 3 + h%4 + 30*boolInt(h == 30), 100 + 50*int(math.Round(math.Sin(float64(h)/4)))})
 			}
 			return datatable(tb, "TimeGenerated:datetime, Failures:long, Successes:long", rows...)
+		}},
+	{"axes.png", "... | summarize MB=sum(SentBytes)/1e6, Connections=count() by bin(TimeGenerated, 1h) | render timechart with (ysplit=axes)",
+		"timechart", map[string]any{"ysplit": "axes", "title": "Egress: MB (left) and connections (right)"}, func(tb testing.TB) *table.Table {
+			var rows [][]any
+			for h := range 48 {
+				rows = append(rows, []any{hour(h), 2 + math.Abs(math.Sin(float64(h)/5)) + 40*float64(boolInt(h == 33)), 3000 + 1500*math.Cos(float64(h)/7)})
+			}
+			return datatable(tb, "TimeGenerated:datetime, MB:real, Connections:real", rows...)
+		}},
+	{"anomalycolumns.png", "... | make-series Logons=count() on TimeGenerated step 1h | extend (anomalies, score, baseline) = series_decompose_anomalies(Logons, 2.5) | render anomalychart with (anomalycolumns=anomalies, ycolumns=Logons, baseline)",
+		"anomalychart", map[string]any{"anomalycolumns": []string{"anomalies"}, "ycolumns": []string{"Logons", "baseline"}, "title": "Logons: the query's anomalies (k=2.5)"},
+		func(tb testing.TB) *table.Table {
+			t := madeSeries(tb)
+			y, _ := functions.SeriesFloats(t.Columns[1].Dyns[0])
+			flags, _, base, err := functions.Anomalies(y, 2.5, -1, "avg", 0, "ctukey", 0.6)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			fl := make([]float64, len(flags))
+			for i, f := range flags {
+				fl[i] = float64(f)
+			}
+			return datatable(tb, "Computer:string, Logons:dynamic, TimeGenerated:dynamic, anomalies:dynamic, baseline:dynamic",
+				[]any{"DC01", nums(y...), timeArray(len(y), time.Hour), nums(fl...), nums(base...)})
 		}},
 	{"many-series.png", "... | summarize count() by bin(TimeGenerated, 1h), Computer | render timechart  // 25 computers: top 10 + other",
 		"timechart", nil, func(tb testing.TB) *table.Table {
@@ -281,5 +306,55 @@ func BenchmarkRenderLargeTimechart(b *testing.B) {
 		if _, err := Render(c, "png", 800, 400); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestTwoAxes checks ysplit=axes: two y columns share one plot with the
+// second column's scale on a right-hand axis; three fall back to panels.
+func TestTwoAxes(t *testing.T) {
+	var rows [][]any
+	for h := range 24 {
+		rows = append(rows, []any{hour(h), float64(h % 5), 1000 + 100*float64(h), 7.0})
+	}
+	tb := datatable(t, "T:datetime, Small:real, Big:real, Flat:real", rows...)
+	for _, c := range []struct {
+		name   string
+		ycols  []string
+		split  string
+		axes   bool
+		panels int
+		texts  []string // right-axis text the SVG must hold
+	}{
+		{"two columns, axes", []string{"Small", "Big"}, "axes", true, 0, []string{"Big", "1000", "2000", "3000"}},
+		{"three columns fall back to panels", []string{"Small", "Big", "Flat"}, "axes", false, 3, nil},
+		{"panels stay panels", []string{"Small", "Big"}, "panels", false, 2, nil},
+	} {
+		ch, err := Build(tb, "timechart", map[string]any{"ysplit": c.split, "ycolumns": c.ycols})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := twoAxes(ch); got != c.axes {
+			t.Errorf("%s: twoAxes = %v, want %v", c.name, got, c.axes)
+		}
+		if !c.axes && len(panelGroups(ch)) != c.panels {
+			t.Errorf("%s: %d panels, want %d", c.name, len(panelGroups(ch)), c.panels)
+		}
+		svg, err := Render(ch, "svg", 640, 360)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		for _, txt := range c.texts {
+			if !strings.Contains(string(svg), ">"+txt+"<") {
+				t.Errorf("%s: SVG has no %q label", c.name, txt)
+			}
+		}
+	}
+	// the right column is drawn in the left column's coordinates: its
+	// lowest value on the left axis' lowest padded value
+	ch, _ := Build(tb, "timechart", map[string]any{"ysplit": "axes", "ycolumns": []string{"Small", "Big"}})
+	lo1, hi1, _ := yRange(ch, "Small")
+	lo2, hi2, _ := yRange(ch, "Big")
+	if lo1 >= 0 || hi1 <= 4 || lo2 >= 1000 || hi2 <= 3300 {
+		t.Errorf("padded ranges %v..%v and %v..%v do not hold the data", lo1, hi1, lo2, hi2)
 	}
 }
