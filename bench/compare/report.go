@@ -110,10 +110,11 @@ func render(r *results, sizes map[string]int64, rows int, command string) string
 	hb, pd, dd := r.timings["huntbook"], r.timings["pandas"], r.timings["duckdb"]
 	fmt.Fprintf(&b, "### %s sign-ins\n\n", thousands(rows))
 	q0 := questions.All()[0].Name
-	fmt.Fprintf(&b, "Reproduce with `%s` (%s, %s). Each engine ran in %d rounds, one process per round, interleaved with the others; "+
+	fmt.Fprintf(&b, "Reproduce with `%s` (%s, %s). Each engine ran in %s, one process per round, interleaved with the others; "+
 		"a round loads each table once and runs each question once cold (its first run after the load) and then warm. "+
-		"Medians of %d warm runs, %d cold runs and %d loads per engine.\n\n",
-		command, time.Now().UTC().Format("2006-01-02"), machine(), len(hb.First[q0]), len(hb.Questions[q0]), len(hb.First[q0]), len(hb.Load["SigninLogs"]))
+		"Medians of %s, %s and %s per engine.\n\n",
+		command, time.Now().UTC().Format("2006-01-02"), machine(), plural(len(hb.First[q0]), "round"),
+		plural(len(hb.Questions[q0]), "warm run"), plural(len(hb.First[q0]), "cold run"), plural(len(hb.Load["SigninLogs"]), "load"))
 	fmt.Fprintf(&b, "Engines: huntbook %s; %s; %s.\n\n", hb.Version, pd.Version, dd.Version)
 	b.WriteString("| | huntbook | pandas | DuckDB | pandas ÷ huntbook | huntbook ÷ DuckDB | huntbook cold | cold: pandas ÷ huntbook | cold: huntbook ÷ DuckDB |\n")
 	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
@@ -151,6 +152,13 @@ func render(r *results, sizes map[string]int64, rows int, command string) string
 	row("after all questions", func(f *answers.File) int64 { return f.RSSPeak }, true)
 	fmt.Fprintf(&b, "\nTarget: huntbook's peak ≤ %g× the CSVs' size.\n", targetMemory)
 	return b.String()
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func mark(ok bool) string {
