@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"math"
 	"sort"
 	"strings"
 
@@ -107,6 +108,17 @@ func (r *runner) makeSeries(o *ast.MakeSeriesOp, in *table.Table) (*table.Table,
 				hi = lo
 			}
 		}
+	}
+	if o.InRange != nil && haveLo && haveHi {
+		// The legacy in range(start, stop, step) form bins like bin():
+		// bins line up on multiples of step and the stop's bin is included.
+		floorTo := func(v float64) float64 {
+			if axis.typ == types.DateTime {
+				return float64(binTicks(int64(v), int64(st), true))
+			}
+			return math.Floor(v/st) * st
+		}
+		lo, hi = floorTo(lo), floorTo(hi)+st
 	}
 	nbins := 0
 	if hi > lo {
@@ -246,7 +258,9 @@ func (r *runner) makeSeries(o *ast.MakeSeriesOp, in *table.Table) (*table.Table,
 			}
 		}
 	}
-	if len(o.By) == 0 && len(all) == 0 && !hasKindNonEmpty(o.Params) {
+	// Empty input gives no series, unless kind=nonempty asks for one row
+	// of defaults.
+	if len(o.By) == 0 && len(all) == 0 && hasKindNonEmpty(o.Params) {
 		s := &series{first: -1, vals: make([][]any, len(specs))}
 		for j := range specs {
 			arr := make([]any, nbins)
