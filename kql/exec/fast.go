@@ -552,7 +552,7 @@ func (c *compiler) builtin(x *ast.CallExpr, name string) (*cexpr, bool, error) {
 					if ignoreEmpty && (v.IsNull() || (v.Type == types.String && v.S == "")) {
 						continue
 					}
-					b.Set(sch[j].Name, toDyn(v))
+					b.Set(sch[j].Name, functions.ToDyn(v))
 				}
 				out.Dyns[i-lo] = b
 			}

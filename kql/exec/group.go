@@ -2,6 +2,7 @@ package exec
 
 import (
 	"encoding/binary"
+	"github.com/huntbook/huntbook/kql/functions"
 	"math"
 
 	"github.com/huntbook/huntbook/kql/table"
@@ -139,7 +140,7 @@ func keyOfValues(b []byte, vals []types.Value) ([]byte, bool) {
 			b = binary.AppendUvarint(b, uint64(len(v.S)))
 			b = append(b, v.S...)
 		case v.Type == types.Dynamic:
-			if n := fromDynNatural(v.D); n.Type != types.Dynamic {
+			if n := functions.FromDyn(v.D); n.Type != types.Dynamic {
 				var ok bool
 				if b, ok = keyOfValues(b, []types.Value{n}); !ok {
 					return b, false

@@ -100,7 +100,7 @@ func (c *compiler) searchPred(e ast.Expr, cs bool) (*cexpr, error) {
 			out := newVec("", types.Bool, hi-lo)
 			for i := lo; i < hi; i++ {
 				for j := 0; j < ncols; j++ {
-					if functions.Has(toStr(in.Columns[j].Value(i)), term, cs) {
+					if functions.Has(functions.ToString(in.Columns[j].Value(i)), term, cs) {
 						out.Ints[i-lo] = 1
 						break
 					}
@@ -251,7 +251,7 @@ func (r *runner) find(o *ast.FindOp) (*table.Table, error) {
 					if v.IsNull() || (v.Type == types.String && v.S == "") {
 						continue
 					}
-					b.Set(c.Name, toDyn(v))
+					b.Set(c.Name, functions.ToDyn(v))
 				}
 				pack.Dyns[row] = b
 			}
@@ -286,9 +286,9 @@ func (r *runner) externalData(o *ast.ExternalDataOp) (*table.Table, error) {
 		}
 		switch strings.ToLower(w.Names[0].Name) {
 		case "format":
-			format = strings.ToLower(toStr(ce.val))
+			format = strings.ToLower(functions.ToString(ce.val))
 		case "ignorefirstrecord":
-			skipFirst = ce.val.Bool() || strings.EqualFold(toStr(ce.val), "true")
+			skipFirst = ce.val.Bool() || strings.EqualFold(functions.ToString(ce.val), "true")
 		}
 	}
 	t := table.New("", sch)
@@ -451,7 +451,7 @@ func (r *runner) bagUnpack(call *ast.CallExpr, in *table.Table) (*table.Table, e
 		if err != nil {
 			return nil, err
 		}
-		prefix = toStr(ce.val)
+		prefix = functions.ToString(ce.val)
 	}
 	src := in.Columns[ci]
 	var keys []string

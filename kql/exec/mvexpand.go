@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"github.com/huntbook/huntbook/kql/functions"
 	"strings"
 
 	"github.com/huntbook/huntbook/kql/ast"
@@ -119,7 +120,7 @@ func castDyn(d any, t types.Type) types.Value {
 	}
 	if !ok {
 		if t == types.String && d != nil {
-			return types.NewString(dynStr(d))
+			return types.NewString(functions.DynString(d))
 		}
 		return types.NullOf(t)
 	}

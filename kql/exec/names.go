@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"github.com/huntbook/huntbook/kql/functions"
 	"strconv"
 	"strings"
 
@@ -93,7 +94,7 @@ func resultName(e ast.Expr) string {
 
 // nameFragment turns a constant into part of a column name (95.5 -> 95_5).
 func nameFragment(v types.Value) string {
-	s := toStr(v)
+	s := functions.ToString(v)
 	return strings.NewReplacer(".", "_", "-", "_", " ", "_").Replace(s)
 }
 

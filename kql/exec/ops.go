@@ -1,7 +1,9 @@
 package exec
 
 import (
+	"cmp"
 	"fmt"
+	"github.com/huntbook/huntbook/kql/functions"
 	"math/rand/v2"
 	"path"
 	"slices"
@@ -635,7 +637,7 @@ func (r *runner) sortOp(by []*ast.OrderExpr, in *table.Table, limit int) (*table
 		if c := compareRows(keys, a, b); c != 0 {
 			return c
 		}
-		return cmpInt(int64(a), int64(b))
+		return cmp.Compare(int64(a), int64(b))
 	}
 	var idx []int
 	if limit >= 0 && limit < n/4 {
@@ -733,9 +735,9 @@ func compareCell(col *table.Column, a, b int, desc, nullsFirst bool) int {
 	var c int
 	switch table.Storage(col.Type) {
 	case table.StoreInts:
-		c = cmpInt(col.Ints[a], col.Ints[b])
+		c = cmp.Compare(col.Ints[a], col.Ints[b])
 	case table.StoreReals:
-		c = cmpFloat(col.Reals[a], col.Reals[b])
+		c = cmp.Compare(col.Reals[a], col.Reals[b])
 	case table.StoreStrs:
 		c = strings.Compare(col.Strs[a], col.Strs[b])
 	default:
@@ -828,7 +830,7 @@ func (r *runner) renderOp(o *ast.RenderOp) error {
 			if !ce.isConst {
 				return r.errorf(w.Value.Pos(), "render property %s needs a constant", w.Names[0].Name)
 			}
-			v = toDyn(ce.val)
+			v = functions.ToDyn(ce.val)
 		}
 		rd.Props[w.Names[0].Name] = v
 	}

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"github.com/huntbook/huntbook/kql/functions"
 	"regexp"
 	"strings"
 
@@ -71,7 +72,7 @@ func (r *runner) parse(o *ast.ParseOp, in *table.Table) (*table.Table, error) {
 				re.WriteString(".*?")
 			}
 		case part.Lit != nil:
-			s := toStr(part.Lit.Value)
+			s := functions.ToString(part.Lit.Value)
 			if kind == "regex" {
 				re.WriteString(s)
 			} else {
@@ -119,7 +120,7 @@ func (r *runner) parse(o *ast.ParseOp, in *table.Table) (*table.Table, error) {
 				return nil, err
 			}
 		}
-		m := rx.FindStringSubmatch(toStr(sc.Value(i)))
+		m := rx.FindStringSubmatch(functions.ToString(sc.Value(i)))
 		ok := m != nil && len(m) == len(cols)+1
 		if ok && kind != "relaxed" {
 			for j, c := range cols {
@@ -169,7 +170,7 @@ func (r *runner) parseKv(o *ast.ParseKvOp, in *table.Table) (*table.Table, error
 		if !ce.isConst {
 			return nil, r.errorf(w.Value.Pos(), "parse-kv option %s needs a constant", w.Names[0].Name)
 		}
-		v := toStr(ce.val)
+		v := functions.ToString(ce.val)
 		switch strings.ToLower(w.Names[0].Name) {
 		case "pair_delimiter":
 			pairDelim = v
@@ -205,7 +206,7 @@ func (r *runner) parseKv(o *ast.ParseKvOp, in *table.Table) (*table.Table, error
 		outs[j] = newVec(c.Name.Name, storeType(c.Type.Type), n)
 	}
 	for i := 0; i < n; i++ {
-		s := toStr(srcCols[0].Value(i))
+		s := functions.ToString(srcCols[0].Value(i))
 		kv := map[string]string{}
 		if rx != nil {
 			for _, m := range rx.FindAllStringSubmatch(s, -1) {

@@ -90,7 +90,7 @@ func (r *runner) pivot(call *ast.CallExpr, in *table.Table) (*table.Table, error
 	colOf := map[string]int{}
 	cellCol := make([]int, sum.Rows())
 	for i := range cellCol {
-		name := toStr(pcol.Value(i))
+		name := functions.ToString(pcol.Value(i))
 		j, ok := colOf[name]
 		if !ok {
 			j = len(names)
@@ -133,7 +133,7 @@ func (r *runner) narrow(in *table.Table) (*table.Table, error) {
 		for _, c := range in.Columns {
 			row.Ints[k] = int64(i)
 			col.Strs[k] = c.Name
-			val.Strs[k] = toStr(c.Value(i))
+			val.Strs[k] = functions.ToString(c.Value(i))
 			k++
 		}
 	}
@@ -239,7 +239,7 @@ func (r *runner) ipv4Lookup(o *ast.EvaluateOp, in *table.Table) (*table.Table, e
 	byBits := map[int]map[uint32][]int{}
 	var odd []ipv4Range // ranges that are not a CIDR block (never, as parsed; kept for safety)
 	for j := 0; j < lookup.Rows(); j++ {
-		lo, hi, ok := parseIPv4Range(toStr(lookup.Columns[key].Value(j)))
+		lo, hi, ok := parseIPv4Range(functions.ToString(lookup.Columns[key].Value(j)))
 		if !ok {
 			continue
 		}
@@ -272,7 +272,7 @@ func (r *runner) ipv4Lookup(o *ast.EvaluateOp, in *table.Table) (*table.Table, e
 				return nil, err
 			}
 		}
-		ip, _, ok := parseIPv4Range(toStr(in.Columns[src].Value(i)))
+		ip, _, ok := parseIPv4Range(functions.ToString(in.Columns[src].Value(i)))
 		found := false
 		if ok {
 			match := func(j int) {

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"github.com/huntbook/huntbook/kql/functions"
 	"math"
 	"sort"
 	"strings"
@@ -243,7 +244,7 @@ func (r *runner) makeSeries(o *ast.MakeSeriesOp, in *table.Table) (*table.Table,
 			for j := range specs {
 				arr := make([]any, nbins)
 				for b := range arr {
-					arr[b] = toDyn(defaults[j])
+					arr[b] = functions.ToDyn(defaults[j])
 				}
 				s.vals[j] = arr
 			}
@@ -254,7 +255,7 @@ func (r *runner) makeSeries(o *ast.MakeSeriesOp, in *table.Table) (*table.Table,
 		for j := range specs {
 			v := results[j][0].Value(g)
 			if !v.IsNull() {
-				s.vals[j][b] = toDyn(v)
+				s.vals[j][b] = functions.ToDyn(v)
 			}
 		}
 	}
@@ -265,7 +266,7 @@ func (r *runner) makeSeries(o *ast.MakeSeriesOp, in *table.Table) (*table.Table,
 		for j := range specs {
 			arr := make([]any, nbins)
 			for b := range arr {
-				arr[b] = toDyn(defaults[j])
+				arr[b] = functions.ToDyn(defaults[j])
 			}
 			s.vals[j] = arr
 		}

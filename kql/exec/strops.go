@@ -46,9 +46,9 @@ func (c *compiler) stringOp(pos token.Pos, op string, a, b *cexpr) (*cexpr, erro
 		if !b.isConst {
 			return c.regexPerRow(pos, a, b, neg), nil
 		}
-		re, err := regexp.Compile(toStr(b.val))
+		re, err := regexp.Compile(functions.ToString(b.val))
 		if err != nil {
-			return nil, c.r.errorf(pos, "invalid regular expression %q: %v", toStr(b.val), err)
+			return nil, c.r.errorf(pos, "invalid regular expression %q: %v", functions.ToString(b.val), err)
 		}
 		return strPredExpr(a, func(h string) bool { return re.MatchString(h) != neg }), nil
 	}
@@ -57,11 +57,11 @@ func (c *compiler) stringOp(pos token.Pos, op string, a, b *cexpr) (*cexpr, erro
 		return nil, c.r.unsupported(pos, "operator "+op)
 	}
 	if b.isConst {
-		needle := toStr(b.val)
+		needle := functions.ToString(b.val)
 		return strPredExpr(a, func(h string) bool { return pred(h, needle) != neg }), nil
 	}
 	return rowwise(types.Bool, []*cexpr{a, b}, func(v []types.Value) (types.Value, error) {
-		return types.NewBool(pred(toStr(v[0]), toStr(v[1])) != neg), nil
+		return types.NewBool(pred(functions.ToString(v[0]), functions.ToString(v[1])) != neg), nil
 	}), nil
 }
 
@@ -82,7 +82,7 @@ func (c *compiler) regexPerRow(pos token.Pos, a, b *cexpr, neg bool) *cexpr {
 		cache := map[string]*regexp.Regexp{}
 		out := newVec("", types.Bool, hi-lo)
 		for i := range out.Ints {
-			p := toStr(pat.Value(i))
+			p := functions.ToString(pat.Value(i))
 			re, ok := cache[p]
 			if !ok {
 				if re, err = regexp.Compile(p); err != nil {
@@ -90,7 +90,7 @@ func (c *compiler) regexPerRow(pos token.Pos, a, b *cexpr, neg bool) *cexpr {
 				}
 				cache[p] = re
 			}
-			if re.MatchString(toStr(hay.Value(i))) != neg {
+			if re.MatchString(functions.ToString(hay.Value(i))) != neg {
 				out.Ints[i] = 1
 			}
 		}
@@ -104,7 +104,7 @@ func (c *compiler) regexPerRow(pos token.Pos, a, b *cexpr, neg bool) *cexpr {
 // strings.
 func strPredExpr(a *cexpr, f func(string) bool) *cexpr {
 	if a.isConst {
-		return constExpr(types.NewBool(f(toStr(a.val))))
+		return constExpr(types.NewBool(f(functions.ToString(a.val))))
 	}
 	ce := &cexpr{typ: types.Bool, col: -1, serial: a.serial}
 	ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
@@ -148,7 +148,7 @@ func strPredExpr(a *cexpr, f func(string) bool) *cexpr {
 			return out, nil
 		}
 		for i := 0; i < hi-lo; i++ {
-			if f(toStr(col.Value(i))) {
+			if f(functions.ToString(col.Value(i))) {
 				out.Ints[i] = 1
 			}
 		}
@@ -183,7 +183,7 @@ func (c *compiler) in(x *ast.InExpr) (*cexpr, error) {
 	if a.typ == types.String || a.typ == types.GUID || fold {
 		set := map[string]bool{}
 		for _, v := range items {
-			s := toStr(v)
+			s := functions.ToString(v)
 			if fold {
 				s = strings.ToLower(s)
 			}
@@ -257,31 +257,10 @@ func (c *compiler) inList(x *ast.InExpr) ([]types.Value, []*cexpr, error) {
 	// unwrap dynamic scalars into plain values so that comparisons are typed
 	for i, v := range out {
 		if v.Type == types.Dynamic {
-			out[i] = fromDynNatural(v.D)
+			out[i] = functions.FromDyn(v.D)
 		}
 	}
 	return out, nil, nil
-}
-
-// fromDynNatural turns a dynamic scalar into the scalar type it holds.
-func fromDynNatural(d any) types.Value {
-	switch x := d.(type) {
-	case nil:
-		return types.NullOf(types.Dynamic)
-	case bool:
-		return types.NewBool(x)
-	case int64:
-		return types.NewLong(x)
-	case float64:
-		return types.NewReal(x)
-	case string:
-		return types.NewString(x)
-	case types.DateTimeValue:
-		return types.NewDateTime(int64(x))
-	case types.TimeSpanValue:
-		return types.NewTimeSpan(int64(x))
-	}
-	return types.NewDynamic(d)
 }
 
 // rowItems is the list of an in-like operator at row i: the constant
@@ -292,12 +271,12 @@ func rowItems(buf, consts []types.Value, cols []*table.Column, i int) []types.Va
 		v := c.Value(i)
 		if arr, ok := v.D.([]any); ok && v.Type == types.Dynamic {
 			for _, e := range arr {
-				buf = append(buf, fromDynNatural(e))
+				buf = append(buf, functions.FromDyn(e))
 			}
 			continue
 		}
 		if v.Type == types.Dynamic {
-			v = fromDynNatural(v.D)
+			v = functions.FromDyn(v.D)
 		}
 		buf = append(buf, v)
 	}
@@ -309,7 +288,7 @@ func rowItems(buf, consts []types.Value, cols []*table.Column, i int) []types.Va
 func inPerRow(a *cexpr, consts []types.Value, nonConst []*cexpr, neg, fold bool) *cexpr {
 	for i, v := range consts {
 		if v.Type == types.Dynamic {
-			consts[i] = fromDynNatural(v.D)
+			consts[i] = functions.FromDyn(v.D)
 		}
 	}
 	ce := &cexpr{typ: types.Bool, col: -1, serial: a.serial}
@@ -339,7 +318,7 @@ func inPerRow(a *cexpr, consts []types.Value, nonConst []*cexpr, neg, fold bool)
 						continue
 					}
 					if fold || v.Type == types.String || v.Type == types.GUID {
-						l, r := toStr(v), toStr(it)
+						l, r := functions.ToString(v), functions.ToString(it)
 						if l == r || fold && strings.EqualFold(l, r) {
 							found = true
 							break
@@ -381,11 +360,11 @@ func (c *compiler) hasAny(pos token.Pos, op string, a *cexpr, items []types.Valu
 			out := newVec("", types.Bool, hi-lo)
 			var buf []types.Value
 			for i := range out.Ints {
-				h := toStr(x.Value(i))
+				h := functions.ToString(x.Value(i))
 				buf = rowItems(buf, items, cols, i)
 				res := all
 				for _, t := range buf {
-					if functions.Has(h, toStr(t), false) != all {
+					if functions.Has(h, functions.ToString(t), false) != all {
 						res = !all
 						break
 					}
@@ -400,7 +379,7 @@ func (c *compiler) hasAny(pos token.Pos, op string, a *cexpr, items []types.Valu
 	}
 	terms := make([]string, len(items))
 	for i, v := range items {
-		terms[i] = toStr(v)
+		terms[i] = functions.ToString(v)
 	}
 	return strPredExpr(a, func(h string) bool {
 		if all {

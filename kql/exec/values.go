@@ -1,7 +1,9 @@
 package exec
 
 import (
+	"cmp"
 	"fmt"
+	"github.com/huntbook/huntbook/kql/functions"
 	"math"
 	"strconv"
 	"strings"
@@ -12,66 +14,6 @@ import (
 
 // This file holds Kusto's scalar semantics as the executor needs them:
 // conversions, comparison, equality and arithmetic on types.Value.
-
-// toStr is tostring(): strings as they are, dynamic strings without quotes,
-// other dynamics as JSON, nulls as "".
-func toStr(v types.Value) string {
-	if !v.Valid {
-		return ""
-	}
-	if v.Type == types.Dynamic {
-		return dynStr(v.D)
-	}
-	return v.String()
-}
-
-// dynStr renders a dynamic payload as tostring() does.
-func dynStr(d any) string {
-	switch x := d.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case bool:
-		if x {
-			return "true"
-		}
-		return "false"
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return types.FormatReal(x)
-	case types.DateTimeValue:
-		return types.FormatDateTime(int64(x))
-	case types.TimeSpanValue:
-		return types.FormatTimeSpan(int64(x))
-	}
-	return types.DynamicJSON(d)
-}
-
-// toDyn converts a scalar to a dynamic payload.
-func toDyn(v types.Value) any {
-	if v.IsNull() {
-		return nil
-	}
-	switch v.Type {
-	case types.Bool:
-		return v.I != 0
-	case types.Int, types.Long:
-		return v.I
-	case types.Real, types.Decimal:
-		return v.F
-	case types.String, types.GUID:
-		return v.S
-	case types.DateTime:
-		return types.DateTimeValue(v.I)
-	case types.TimeSpan:
-		return types.TimeSpanValue(v.I)
-	case types.Dynamic:
-		return v.D
-	}
-	return nil
-}
 
 // fromDyn converts a dynamic payload to a scalar of type t, null when it
 // does not convert.
@@ -84,7 +26,7 @@ func fromDyn(d any, t types.Type) types.Value {
 	}
 	switch t {
 	case types.String:
-		return types.NewString(dynStr(d))
+		return types.NewString(functions.DynString(d))
 	case types.Bool:
 		switch x := d.(type) {
 		case bool:
@@ -170,10 +112,10 @@ func convert(v types.Value, t types.Type) types.Value {
 		return v
 	}
 	if t == types.String {
-		return types.NewString(toStr(v))
+		return types.NewString(functions.ToString(v))
 	}
 	if t == types.Dynamic {
-		return types.NewDynamic(toDyn(v))
+		return types.NewDynamic(functions.ToDyn(v))
 	}
 	if v.IsNull() || (v.Type == types.String && v.S == "" && t != types.String) {
 		return types.NullOf(t)
@@ -458,24 +400,24 @@ func numF(v types.Value) float64 {
 // Numbers compare across int/long/real; NaN sorts below every number.
 func compareValues(a, b types.Value) int {
 	if a.Type == types.Dynamic || b.Type == types.Dynamic {
-		return compareDyn(toDyn(a), toDyn(b))
+		return compareDyn(functions.ToDyn(a), functions.ToDyn(b))
 	}
 	a, b = numericPair(a, b)
 	ca, cb := classOf(a.Type), classOf(b.Type)
 	if ca == classNum && cb == classNum {
 		if !isFloat(a.Type) && !isFloat(b.Type) {
-			return cmpInt(a.I, b.I)
+			return cmp.Compare(a.I, b.I)
 		}
-		return cmpFloat(numF(a), numF(b))
+		return cmp.Compare(numF(a), numF(b))
 	}
 	if ca != cb {
-		return strings.Compare(toStr(a), toStr(b))
+		return strings.Compare(functions.ToString(a), functions.ToString(b))
 	}
 	switch ca {
 	case classString, classGUID:
 		return strings.Compare(a.S, b.S)
 	default:
-		return cmpInt(a.I, b.I)
+		return cmp.Compare(a.I, b.I)
 	}
 }
 
@@ -507,33 +449,6 @@ func numericPair(a, b types.Value) (types.Value, types.Value) {
 	return fix(a), b
 }
 
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpFloat(a, b float64) int {
-	an, bn := math.IsNaN(a), math.IsNaN(b)
-	switch {
-	case an && bn:
-		return 0
-	case an:
-		return -1
-	case bn:
-		return 1
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // compareDyn orders dynamic payloads: numbers by value, strings
 // ordinally, otherwise by their JSON text.
 func compareDyn(a, b any) int {
@@ -543,16 +458,16 @@ func compareDyn(a, b any) int {
 		ia, aInt := a.(int64)
 		ib, bInt := b.(int64)
 		if aInt && bInt {
-			return cmpInt(ia, ib)
+			return cmp.Compare(ia, ib)
 		}
-		return cmpFloat(fa, fb)
+		return cmp.Compare(fa, fb)
 	}
 	sa, aStr := a.(string)
 	sb, bStr := b.(string)
 	if aStr && bStr {
 		return strings.Compare(sa, sb)
 	}
-	return strings.Compare(dynStr(a), dynStr(b))
+	return strings.Compare(functions.DynString(a), functions.DynString(b))
 }
 
 func dynNum(d any) (float64, bool) {
@@ -701,7 +616,7 @@ func arith(op token.Token, a, b types.Value, rt types.Type) types.Value {
 		return types.NullOf(rt)
 	}
 	if rt == types.Dynamic {
-		return arithDyn(op, toDyn(a), toDyn(b))
+		return arithDyn(op, functions.ToDyn(a), functions.ToDyn(b))
 	}
 	if a.Type == types.Dynamic {
 		a = fromDyn(a.D, b.Type)

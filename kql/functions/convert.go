@@ -47,13 +47,14 @@ func ToString(v types.Value) string {
 		return ""
 	}
 	if v.Type == types.Dynamic {
-		return dynString(v.D)
+		return DynString(v.D)
 	}
 	return v.String()
 }
 
-// dynString renders a dynamic payload as tostring(dynamic) does.
-func dynString(d any) string {
+// DynString renders a dynamic payload as tostring(dynamic) does: strings
+// without quotes, scalars in their literal form, arrays and bags as JSON.
+func DynString(d any) string {
 	switch x := d.(type) {
 	case nil:
 		return ""

@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -136,7 +137,7 @@ func dynOrder(a, b any) int {
 	}
 	ra, rb := rank(a), rank(b)
 	if ra != rb {
-		return cmpInt(int64(ra), int64(rb))
+		return cmp.Compare(int64(ra), int64(rb))
 	}
 	if ra == 5 {
 		return strings.Compare(types.DynamicJSON(a), types.DynamicJSON(b))
@@ -560,7 +561,7 @@ func init() {
 				if !found {
 					return Null(target), nil
 				}
-				return Convert(types.NewString(dynString(v)), target), nil
+				return Convert(types.NewString(DynString(v)), target), nil
 			})
 		scalars[name].ResultConsts = func(args []types.Type, consts []types.Value) (types.Type, error) {
 			if len(args) == 3 {

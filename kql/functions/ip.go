@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -173,7 +174,7 @@ func listArgs(a []types.Value) []string {
 	for _, v := range a {
 		if arr, ok := asArray(v); ok {
 			for _, e := range arr {
-				out = append(out, dynString(e))
+				out = append(out, DynString(e))
 			}
 			continue
 		}
@@ -250,7 +251,7 @@ func init() {
 			bits = min(bits, int(p))
 		}
 		x, y = x&mask4(bits), y&mask4(bits)
-		return cmpInt(int64(x), int64(y)), true
+		return cmp.Compare(int64(x), int64(y)), true
 	}
 	def("ipv4_compare", "ipv4_compare(ip1, ip2 [, prefix])", "Compares two IPv4 addresses (after masking): -1, 0 or 1.", 2, 3, "aai", fixed(types.Int),
 		func(_ *Env, a []types.Value) (types.Value, error) {

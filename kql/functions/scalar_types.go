@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -279,46 +280,19 @@ func Compare(a, b types.Value) int {
 		if (a.Type == types.Real || a.Type == types.Decimal) || (b.Type == types.Real || b.Type == types.Decimal) {
 			x, _ := ToReal(a)
 			y, _ := ToReal(b)
-			return cmpFloat(x, y)
+			return cmp.Compare(x, y)
 		}
-		return cmpInt(a.I, b.I)
+		return cmp.Compare(a.I, b.I)
 	}
 	switch a.Type {
 	case types.String, types.GUID:
 		return strings.Compare(a.S, ToString(b))
 	case types.Bool, types.DateTime, types.TimeSpan, types.Int, types.Long:
-		return cmpInt(a.I, b.I)
+		return cmp.Compare(a.I, b.I)
 	case types.Real, types.Decimal:
-		return cmpFloat(a.F, b.F)
+		return cmp.Compare(a.F, b.F)
 	case types.Dynamic:
 		return strings.Compare(types.DynamicJSON(a.D), types.DynamicJSON(b.D))
 	}
 	return 0
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// cmpFloat orders reals with NaN below everything, so sorting is total.
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	case a == b:
-		return 0
-	case math.IsNaN(a) && math.IsNaN(b):
-		return 0
-	case math.IsNaN(a):
-		return -1
-	}
-	return 1
 }

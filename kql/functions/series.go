@@ -228,7 +228,7 @@ func seriesReduce2(name, doc string, f func(x, y []float64) float64) {
 		}))
 }
 
-func cmp(f func(a, b float64) bool) func(a, b float64) any {
+func cmpOp(f func(a, b float64) bool) func(a, b float64) any {
 	return func(a, b float64) any { return f(a, b) }
 }
 
@@ -344,12 +344,12 @@ func init() {
 	seriesBinary("series_multiply", "Element-wise product of two series.", true, arith(func(a, b float64) float64 { return a * b }))
 	seriesBinary("series_divide", "Element-wise quotient of two series, as reals.", false, arith(func(a, b float64) float64 { return a / b }))
 	seriesBinary("series_pow", "Element-wise power: series1 raised to series2.", false, arith(math.Pow))
-	seriesBinary("series_greater", "Element-wise series1 > series2.", false, cmp(func(a, b float64) bool { return a > b }))
-	seriesBinary("series_greater_equals", "Element-wise series1 >= series2.", false, cmp(func(a, b float64) bool { return a >= b }))
-	seriesBinary("series_less", "Element-wise series1 < series2.", false, cmp(func(a, b float64) bool { return a < b }))
-	seriesBinary("series_less_equals", "Element-wise series1 <= series2.", false, cmp(func(a, b float64) bool { return a <= b }))
-	seriesBinary("series_equals", "Element-wise series1 == series2.", false, cmp(func(a, b float64) bool { return a == b }))
-	seriesBinary("series_not_equals", "Element-wise series1 != series2.", false, cmp(func(a, b float64) bool { return a != b }))
+	seriesBinary("series_greater", "Element-wise series1 > series2.", false, cmpOp(func(a, b float64) bool { return a > b }))
+	seriesBinary("series_greater_equals", "Element-wise series1 >= series2.", false, cmpOp(func(a, b float64) bool { return a >= b }))
+	seriesBinary("series_less", "Element-wise series1 < series2.", false, cmpOp(func(a, b float64) bool { return a < b }))
+	seriesBinary("series_less_equals", "Element-wise series1 <= series2.", false, cmpOp(func(a, b float64) bool { return a <= b }))
+	seriesBinary("series_equals", "Element-wise series1 == series2.", false, cmpOp(func(a, b float64) bool { return a == b }))
+	seriesBinary("series_not_equals", "Element-wise series1 != series2.", false, cmpOp(func(a, b float64) bool { return a != b }))
 
 	seriesUnary("series_abs", "Element-wise absolute value.", true, math.Abs)
 	seriesUnary("series_sign", "Element-wise sign: -1, 0 or 1.", true, func(x float64) float64 {

@@ -388,7 +388,7 @@ func init() {
 			arr, _ := a[0].D.([]any)
 			parts := make([]string, len(arr))
 			for i, e := range arr {
-				parts[i] = dynString(e)
+				parts[i] = DynString(e)
 			}
 			return strV(strings.Join(parts, str(a[1]))), nil
 		})
