@@ -138,13 +138,6 @@ func (r *runner) set(s *ast.SetStmt) error {
 	return nil
 }
 
-func callName(c *ast.CallExpr) string {
-	if id, ok := c.Fun.(*ast.Ident); ok {
-		return id.Name
-	}
-	return ""
-}
-
 // isTabular tells whether e denotes a table in scope sc.
 func (r *runner) isTabular(e ast.Expr, sc *scope) bool {
 	switch x := e.(type) {
