@@ -2,6 +2,8 @@ package ueba
 
 import (
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/huntbook/huntbook/kql/types"
 	"gonum.org/v1/gonum/mathext"
@@ -147,53 +149,91 @@ type account struct {
 	last  int64 // last folded activity, kept past the window for dormancy
 	peers []int32
 	agg   *peerAgg
+	today *tally // the current day's activity; nil when idle today
 }
 
 // peerAgg is an account's peers' baseline, recomputed after each fold.
 type peerAgg struct {
 	ver   uint32
-	n     int                    // peers
-	share [nDims]map[int32]share // value -> peers using it, their shares
-	nd    [nDims]int             // peers with a baseline in the dimension
-	mode  [nDims + 1]float64     // cached reference probability; NaN: not yet
+	n     int                // peers
+	share [nDims][]pshare    // values peers use, sorted by value
+	nd    [nDims]int         // peers with a baseline in the dimension
+	mode  [nDims + 1]float64 // cached reference probability; NaN: not yet
+}
+
+// pshare is a value's share among an account's peers; a sorted slice
+// searched by value beats a map for the few values peers use.
+type pshare struct {
+	v int32
+	s share
+}
+
+func (p *peerAgg) get(d dim, v int32) share {
+	s := p.share[d]
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m].v < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(s) && s[lo].v == v {
+		return s[lo].s
+	}
+	return share{}
 }
 
 // share is how many accounts use a value and the sum of the value's share
-// of each one's activity (one map lookup finds both).
+// of each one's activity.
 type share struct {
 	using uint32
 	frac  float64
 }
 
-// orgBase is the tenant's baseline: per value, how many accounts use it
-// and the sum of its share in each account's activity.
+// orgBase is the tenant's baseline: per value (by id), how many accounts
+// use it and the sum of its share in each account's activity.
 type orgBase struct {
-	share [nDims]map[int32]share
+	share [nDims][]share
+	nvals [nDims]int // values at least one account uses
 	users [nDims]uint32
 	hours [168]uint64
 	nh    uint64
 }
 
-// dayAgg is one UTC day of activity, kept until it leaves the window.
+// dayAgg is one UTC day of activity, kept until it leaves the window:
+// the accounts active that day in order of first activity, with tallies.
 type dayAgg struct {
-	day   int64 // ticks at 00:00 UTC
-	order []int32
-	accts map[int32]*tally
+	day     int64 // ticks at 00:00 UTC
+	order   []int32
+	tallies []*tally
+}
+
+// scratch is one scoring goroutine's dense per-value accumulator for
+// building peer aggregates.
+type scratch struct {
+	acc     [nDims][]share
+	touched [nDims][]int32
 }
 
 // Baseline holds per-account, peer and tenant baselines over a sliding
 // window of whole UTC days. Activities are scored against the days before
 // their own; Fold adds a finished day and drops the one that leaves the
-// window, touching only the accounts active on those days.
+// window, touching only the accounts active on those days. Its state can
+// be saved and loaded (see state.go), so a later build folds in only new
+// days.
 type Baseline struct {
 	opts    Options
 	vals    [nDims]map[string]int32
+	names   [nDims][]string // value by id
 	keys    map[string]int32
 	accts   []*account
 	org     orgBase
 	days    []*dayAgg
 	cur     *dayAgg
 	version uint32
+	serial  scratch
 }
 
 // NewBaseline makes an empty baseline.
@@ -202,12 +242,16 @@ func NewBaseline(opts Options) *Baseline {
 	b := &Baseline{opts: opts, keys: map[string]int32{}}
 	for d := range nDims {
 		b.vals[d] = map[string]int32{}
-		b.org.share[d] = map[int32]share{}
 	}
 	return b
 }
 
+// accountKey folds case: object ids and UPNs name one account whatever
+// their case (no allocation when already lower case).
+func accountKey(s string) string { return strings.ToLower(s) }
+
 func (b *Baseline) account(key string) int32 {
+	key = accountKey(key)
 	if i, ok := b.keys[key]; ok {
 		return i
 	}
@@ -221,8 +265,10 @@ func (b *Baseline) intern(d dim, s string) int32 {
 	if i, ok := b.vals[d][s]; ok {
 		return i
 	}
-	i := int32(len(b.vals[d]))
+	i := int32(len(b.names[d]))
 	b.vals[d][s] = i
+	b.names[d] = append(b.names[d], s)
+	b.org.share[d] = append(b.org.share[d], share{})
 	return i
 }
 
@@ -265,9 +311,10 @@ func (b *Baseline) Fold() {
 		return
 	}
 	b.cur = nil
-	for _, ai := range day.order {
-		t := day.accts[ai]
+	for k, ai := range day.order {
+		t := day.tallies[k]
 		a := b.accts[ai]
+		a.today = nil
 		b.orgRemove(a)
 		a.base.addTally(t, 1)
 		a.seen = true
@@ -282,8 +329,8 @@ func (b *Baseline) Fold() {
 	for len(b.days) > 0 && b.days[0].day <= day.day-int64(b.opts.BaselineDays)*types.Day {
 		old := b.days[0]
 		b.days = b.days[1:]
-		for _, ai := range old.order {
-			t := old.accts[ai]
+		for k, ai := range old.order {
+			t := old.tallies[k]
 			a := b.accts[ai]
 			b.orgRemove(a)
 			a.base.addTally(t, -1)
@@ -308,7 +355,8 @@ func (b *Baseline) orgRemove(a *account) {
 		for _, x := range a.base.vals[d] {
 			s := m[x.v]
 			if s.using == 1 {
-				delete(m, x.v) // exact zero, no drift
+				m[x.v] = share{} // exact zero, no drift
+				b.org.nvals[d]--
 				continue
 			}
 			m[x.v] = share{s.using - 1, s.frac - float64(x.c)/float64(n)}
@@ -326,32 +374,35 @@ func (b *Baseline) orgAdd(a *account) {
 		m := b.org.share[d]
 		for _, x := range a.base.vals[d] {
 			s := m[x.v]
+			if s.using == 0 {
+				b.org.nvals[d]++
+			}
 			m[x.v] = share{s.using + 1, s.frac + float64(x.c)/float64(n)}
 		}
 	}
 }
 
-// peerAggregate returns an account's peers' baseline as of the last fold.
-func (b *Baseline) peerAggregate(a *account) *peerAgg {
+// peerAggregate returns an account's peers' baseline as of the last fold,
+// accumulating in sc (peers' bases do not change within a day, so
+// goroutines scoring different accounts may build theirs at once).
+func (b *Baseline) peerAggregate(a *account, sc *scratch) *peerAgg {
 	if a.agg != nil && a.agg.ver == b.version {
 		return a.agg
 	}
 	p := a.agg
 	if p == nil {
 		p = &peerAgg{}
-		for d := range nDims {
-			p.share[d] = map[int32]share{}
-		}
 		a.agg = p
-	} else {
-		for d := range nDims {
-			clear(p.share[d])
-			p.nd[d] = 0
-		}
 	}
 	p.ver, p.n = b.version, len(a.peers)
 	for i := range p.mode {
 		p.mode[i] = math.NaN()
+	}
+	for d := range nDims {
+		if need := len(b.names[d]); len(sc.acc[d]) < need {
+			sc.acc[d] = append(sc.acc[d], make([]share, need-len(sc.acc[d]))...)
+		}
+		p.nd[d] = 0
 	}
 	for _, pi := range a.peers {
 		pb := &b.accts[pi].base
@@ -361,26 +412,44 @@ func (b *Baseline) peerAggregate(a *account) *peerAgg {
 				continue
 			}
 			p.nd[d]++
-			m := p.share[d]
+			acc := sc.acc[d]
 			for _, x := range pb.vals[d] {
-				s := m[x.v]
-				m[x.v] = share{s.using + 1, s.frac + float64(x.c)/float64(n)}
+				s := &acc[x.v]
+				if s.using == 0 {
+					sc.touched[d] = append(sc.touched[d], x.v)
+				}
+				s.using++
+				s.frac += float64(x.c) / float64(n)
 			}
 		}
+	}
+	for d := range nDims {
+		t := sc.touched[d]
+		slices.Sort(t)
+		out := p.share[d][:0]
+		for _, v := range t {
+			out = append(out, pshare{v, sc.acc[d][v]})
+			sc.acc[d][v] = share{}
+		}
+		p.share[d] = out
+		sc.touched[d] = t[:0]
 	}
 	return p
 }
 
-// probabilities of value v in dimension d for account a: smoothed
-// tenant, peer and user estimates, each backing off to the next wider.
+// orgShare is the tenant's share of value v in dimension d.
+func (b *Baseline) orgShare(d dim, v int32) share { return b.org.share[d][v] }
+
+// prob of value v in dimension d for account a: smoothed tenant, peer
+// and user estimates, each backing off to the next wider.
 func (b *Baseline) prob(a *account, p *peerAgg, d dim, v int32) (pUser float64) {
-	return b.probOf(a, p, d, a.base.vals[d].get(v), b.org.share[d][v], p.share[d][v])
+	return b.probOf(a, p, d, a.base.vals[d].get(v), b.orgShare(d, v), p.get(d, v))
 }
 
 // probOf is prob with the value's counts already looked up.
 func (b *Baseline) probOf(a *account, p *peerAgg, d dim, c uint32, org, peers share) float64 {
 	o := b.opts
-	U, K := float64(b.org.users[d]), float64(len(b.org.share[d]))
+	U, K := float64(b.org.users[d]), float64(b.org.nvals[d])
 	pOrg := (org.frac + o.TenantPrior) / (U + o.TenantPrior*(K+1))
 	pPeer := (peers.frac + o.PeerPrior*pOrg) / (float64(p.nd[d]) + o.PeerPrior)
 	return (float64(c) + o.UserPrior*pPeer) / (float64(a.base.n[d]) + o.UserPrior)
@@ -441,43 +510,71 @@ type Score struct {
 	VolBits  float64 // the part of Bits due to the day's volume
 }
 
+// noValue marks a dimension the activity has no value in.
+const noValue = -1
+
+// enterDay makes the day of t current, folding the previous one when t
+// starts a new day; an activity late by less than a day counts in the
+// current day. It returns the current day.
+func (b *Baseline) enterDay(t int64) *dayAgg {
+	day := dayOf(t)
+	if b.cur != nil && day > b.cur.day {
+		b.Fold()
+	}
+	if b.cur == nil {
+		b.cur = &dayAgg{day: day}
+	}
+	return b.cur
+}
+
+// activate gives account ai a tally for the current day.
+func (b *Baseline) activate(ai int32) {
+	a := b.accts[ai]
+	if a.today == nil {
+		a.today = &tally{}
+		b.cur.order = append(b.cur.order, ai)
+		b.cur.tallies = append(b.cur.tallies, a.today)
+	}
+}
+
 // Score scores an activity against the days before its own, then counts
 // it into its day. Activities must come in time order.
 func (b *Baseline) Score(act *Activity) Score {
-	day := dayOf(act.Time)
-	if b.cur != nil && day != b.cur.day {
-		if day < b.cur.day {
-			day = b.cur.day // out of order by less than a day: count it late
-		} else {
-			b.Fold()
-		}
-	}
-	if b.cur == nil {
-		b.cur = &dayAgg{day: day, accts: map[int32]*tally{}}
-	}
+	b.enterDay(act.Time)
 	ai := b.account(act.Account)
-	a := b.accts[ai]
-	p := b.peerAggregate(a)
-	o := b.opts
-	var s Score
-	today := b.cur.accts[ai]
-	if today == nil {
-		today = &tally{}
-		b.cur.accts[ai] = today
-		b.cur.order = append(b.cur.order, ai)
+	b.activate(ai)
+	var vals [nDims]int32
+	for d := range nDims {
+		vals[d] = noValue
 	}
 	for _, d := range sourceDims[act.Source] {
-		str := act.value(d)
-		if str == "" {
+		if s := act.value(d); s != "" {
+			vals[d] = b.intern(d, s)
+		}
+	}
+	return b.score(&b.serial, ai, &vals, act)
+}
+
+// score scores one activity of account ai whose values are interned in
+// vals. Only the account's own state changes, so goroutines may score
+// different accounts of one day at once.
+func (b *Baseline) score(sc *scratch, ai int32, vals *[nDims]int32, act *Activity) Score {
+	a := b.accts[ai]
+	p := b.peerAggregate(a, sc)
+	o := b.opts
+	var s Score
+	today := a.today
+	for _, d := range sourceDims[act.Source] {
+		v := vals[d]
+		if v == noValue {
 			continue
 		}
-		v := b.intern(d, str)
 		s.Dims |= 1 << d
 		today.vals[d] = today.vals[d].add(v, 1)
 		today.n[d]++
 
 		c, n := a.base.vals[d].get(v), a.base.n[d]
-		org, peers := b.org.share[d][v], p.share[d][v]
+		org, peers := b.orgShare(d, v), p.get(d, v)
 		if n > 0 {
 			if c == 0 {
 				s.Flags |= insightBit(d, insFirstUser)

@@ -1,6 +1,8 @@
 package ueba
 
 import (
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,35 +37,128 @@ type accountInfo struct {
 // tiInfo is a threat indicator an address matches, for DevicesInsights.
 type tiInfo struct{ kind, description string }
 
-// behaviorWriter appends BehaviorAnalytics rows, sharing the dynamic
-// values that repeat: insight bags by flag set, user and device bags.
+// PriorityBitsColumn is the column huntbook adds to BehaviorAnalytics:
+// the surprisal in bits InvestigationPriority is made from. The priority
+// stops at 10 (Sentinel's range); the bits keep ordering the activities
+// past the cap.
+const PriorityBitsColumn = "InvestigationPriorityBits"
+
+// newBehaviorTable is Sentinel's BehaviorAnalytics schema plus
+// PriorityBitsColumn.
+func newBehaviorTable() *table.Table {
+	t := newTable(BehaviorAnalyticsTable)
+	t.Columns = append(t.Columns, table.NewColumn(PriorityBitsColumn, types.Real, 0))
+	return t
+}
+
+// behaviorWriter fills BehaviorAnalytics rows in place, from several
+// goroutines at once: each owns some accounts and has its own caches of
+// the dynamic values that repeat (insight bags by flag set, device bags,
+// locations), so no row allocates once its values have been seen.
 type behaviorWriter struct {
 	t         *table.Table
-	cols      map[string]*table.Column
 	opts      Options
 	processed int64
-	accounts  map[string]*accountInfo
+	accounts  map[string]*accountInfo // by lower-case account key
+	byAcct    []*accountInfo          // by Baseline account id
 	ti        map[string]tiInfo
-	insights  map[uint64]*types.Bag
-	devices   map[string]*types.Bag
+	caches    []*rowCache
+	cols      behaviorCols
 	// Priorities counts rows per InvestigationPriority.
 	Priorities [11]int
 }
 
+type devKey struct{ browser, os, isp, ua, tiKind, tiDesc string }
+
+type rowCache struct {
+	insights map[uint64]*types.Bag
+	devices  map[devKey]*types.Bag
+	locs     map[[2]string]string
+	prio     [11]int
+}
+
+// behaviorCols are the table's value slices, grown for a day's rows.
+type behaviorCols struct {
+	actionType, activityType, actorName, actorUPN, destDevice, destIP, destLoc, device, productVersion,
+	eventSource, eventVendor, nativeTable, sourceDevice, sourceIP, sourceLoc, recordID, sourceSystem,
+	targetName, targetUPN, tenant, typ, userName, upn []string
+	activityInsights, devicesInsights, usersInsights []any
+	priority, timeGenerated, timeProcessed           []int64
+	bits                                             []float64
+}
+
 func newBehaviorWriter(opts Options, processed int64, accounts map[string]*accountInfo, ti map[string]tiInfo) *behaviorWriter {
-	w := &behaviorWriter{t: newTable(BehaviorAnalyticsTable), cols: map[string]*table.Column{}, opts: opts, processed: processed,
-		accounts: accounts, ti: ti, insights: map[uint64]*types.Bag{}, devices: map[string]*types.Bag{}}
-	for _, c := range w.t.Columns {
-		w.cols[c.Name] = c
-	}
+	w := &behaviorWriter{t: newBehaviorTable(), opts: opts, processed: processed, accounts: accounts, ti: ti}
 	return w
+}
+
+// grow makes room for n more rows and returns the first new row.
+func (w *behaviorWriter) grow(n int) int {
+	first := w.t.Rows()
+	for _, c := range w.t.Columns {
+		switch table.Storage(c.Type) {
+		case table.StoreStrs:
+			c.Strs = slices.Grow(c.Strs, n)[:first+n]
+			c.Dict, c.Codes = nil, nil
+		case table.StoreDyns:
+			c.Dyns = slices.Grow(c.Dyns, n)[:first+n]
+			c.DynDict, c.Codes = nil, nil
+		case table.StoreInts:
+			c.Ints = slices.Grow(c.Ints, n)[:first+n]
+		case table.StoreReals:
+			c.Reals = slices.Grow(c.Reals, n)[:first+n]
+		}
+	}
+	col := func(name string) *table.Column {
+		c := w.t.Column(name)
+		if c == nil {
+			panic("ueba: BehaviorAnalytics has no column " + name)
+		}
+		return c
+	}
+	s := func(name string) []string { return col(name).Strs }
+	d := func(name string) []any { return col(name).Dyns }
+	i := func(name string) []int64 { return col(name).Ints }
+	w.cols = behaviorCols{
+		actionType: s("ActionType"), activityType: s("ActivityType"), actorName: s("ActorName"), actorUPN: s("ActorPrincipalName"),
+		destDevice: s("DestinationDevice"), destIP: s("DestinationIPAddress"), destLoc: s("DestinationIPLocation"), device: s("Device"),
+		productVersion: s("EventProductVersion"), eventSource: s("EventSource"), eventVendor: s("EventVendor"), nativeTable: s("NativeTableName"),
+		sourceDevice: s("SourceDevice"), sourceIP: s("SourceIPAddress"), sourceLoc: s("SourceIPLocation"), recordID: s("SourceRecordId"),
+		sourceSystem: s("SourceSystem"), targetName: s("TargetName"), targetUPN: s("TargetPrincipalName"), tenant: s("TenantId"),
+		typ: s("Type"), userName: s("UserName"), upn: s("UserPrincipalName"),
+		activityInsights: d("ActivityInsights"), devicesInsights: d("DevicesInsights"), usersInsights: d("UsersInsights"),
+		priority: i("InvestigationPriority"), timeGenerated: i("TimeGenerated"), timeProcessed: i("TimeProcessed"),
+		bits: col(PriorityBitsColumn).Reals,
+	}
+	return first
+}
+
+// ready sizes the per-account and per-goroutine state before a day's
+// rows are filled: accounts the baseline added get their directory entry.
+func (w *behaviorWriter) ready(b *Baseline, workers int) {
+	for ai := len(w.byAcct); ai < len(b.accts); ai++ {
+		w.byAcct = append(w.byAcct, w.accounts[b.accts[ai].key])
+	}
+	for len(w.caches) < workers {
+		w.caches = append(w.caches, &rowCache{insights: map[uint64]*types.Bag{}, devices: map[devKey]*types.Bag{}, locs: map[[2]string]string{}})
+	}
+}
+
+// done adds up the goroutines' priority counts.
+func (w *behaviorWriter) done() {
+	for _, c := range w.caches {
+		for p, n := range c.prio {
+			w.Priorities[p] += n
+		}
+		c.prio = [11]int{}
+	}
 }
 
 // activityInsights is the ActivityInsights bag for a flag set: every
 // insight of the dimensions the activity has, true or false.
-func (w *behaviorWriter) activityInsights(s Score) *types.Bag {
+func (c *rowCache) activityInsights(s Score) *types.Bag {
 	key := s.Flags | uint64(s.Dims)<<56
-	if b, ok := w.insights[key]; ok {
+	if b, ok := c.insights[key]; ok {
 		return b
 	}
 	b := types.NewBag()
@@ -76,15 +171,17 @@ func (w *behaviorWriter) activityInsights(s Score) *types.Bag {
 		}
 	}
 	b.Set(highVolumeInsight, s.Flags&flagHighVolume != 0)
-	w.insights[key] = b
+	c.insights[key] = b
 	return b
 }
 
-func (w *behaviorWriter) usersInsights(a *Activity, s Score) *types.Bag {
-	info := w.accounts[strings.ToLower(a.Account)]
+// usersInsights is the account's UsersInsights bag; only the goroutine
+// owning account ai calls it.
+func (w *behaviorWriter) usersInsights(ai int32, a *Activity, s Score) *types.Bag {
+	info := w.byAcct[ai]
 	if info == nil {
 		info = &accountInfo{id: a.Account, upn: a.UPN, name: a.DisplayName, blast: "Low"}
-		w.accounts[strings.ToLower(a.Account)] = info
+		w.byAcct[ai] = info
 	}
 	isNew := info.created != 0 && a.Time-info.created < int64(w.opts.NewAccountDays)*types.Day
 	k := 0
@@ -110,10 +207,10 @@ func (w *behaviorWriter) usersInsights(a *Activity, s Score) *types.Bag {
 	return b
 }
 
-func (w *behaviorWriter) devicesInsights(a *Activity) *types.Bag {
+func (w *behaviorWriter) devicesInsights(c *rowCache, a *Activity) *types.Bag {
 	ti := w.ti[a.IP]
-	key := a.Browser + "\x00" + a.OS + "\x00" + a.ISP + "\x00" + a.UserAgent + "\x00" + ti.kind + "\x00" + ti.description
-	if b, ok := w.devices[key]; ok {
+	key := devKey{a.Browser, a.OS, a.ISP, a.UserAgent, ti.kind, ti.description}
+	if b, ok := c.devices[key]; ok {
 		return b
 	}
 	b := types.NewBag()
@@ -136,8 +233,21 @@ func (w *behaviorWriter) devicesInsights(a *Activity) *types.Bag {
 	if fam := uaFamily(a.UserAgent); fam != "" {
 		b.Set("UserAgentFamily", fam)
 	}
-	w.devices[key] = b
+	c.devices[key] = b
 	return b
+}
+
+func (c *rowCache) location(a *Activity) string {
+	if a.City == "" || a.Country == "" {
+		return a.Country
+	}
+	key := [2]string{a.City, a.Country}
+	if l, ok := c.locs[key]; ok {
+		return l
+	}
+	l := a.City + ", " + a.Country
+	c.locs[key] = l
+	return l
 }
 
 func deviceFamily(os string) string {
@@ -167,50 +277,57 @@ func uaFamily(ua string) string {
 	return b
 }
 
-func (w *behaviorWriter) str(col, v string) { w.cols[col].Append(types.NewString(v)) }
-
-// add appends one scored activity.
-func (w *behaviorWriter) add(a *Activity, s Score) {
-	w.Priorities[s.Priority]++
+// fill writes row r from goroutine wk: activity a of account ai, scored s.
+func (w *behaviorWriter) fill(wk, r int, ai int32, a *Activity, s Score) {
+	c, col := w.caches[wk], &w.cols
+	c.prio[s.Priority]++
 	user, _, _ := strings.Cut(a.UPN, "@")
 	if user == "" {
 		user = a.DisplayName
 	}
-	w.str("ActionType", a.ActionType)
-	w.cols["ActivityInsights"].Append(types.NewDynamic(w.activityInsights(s)))
-	w.str("ActivityType", a.ActivityType)
-	w.str("ActorName", a.DisplayName)
-	w.str("ActorPrincipalName", a.UPN)
-	w.str("DestinationDevice", "")
-	w.str("DestinationIPAddress", "")
-	w.str("DestinationIPLocation", "")
-	w.str("Device", a.Device)
-	w.cols["DevicesInsights"].Append(types.NewDynamic(w.devicesInsights(a)))
-	w.str("EventProductVersion", "")
-	w.str("EventSource", sourceEvent[a.Source])
-	w.str("EventVendor", "Microsoft")
-	w.cols["InvestigationPriority"].Append(types.NewInt(int64(s.Priority)))
-	w.str("NativeTableName", a.Source.String())
-	w.str("SourceDevice", a.Device)
-	w.str("SourceIPAddress", a.IP)
-	loc := a.Country
-	if a.City != "" && loc != "" {
-		loc = a.City + ", " + loc
-	}
-	w.str("SourceIPLocation", loc)
-	w.str("SourceRecordId", a.RecordID)
-	w.str("SourceSystem", "huntbook")
 	target := a.Target
 	if target == "" {
 		target = a.Resource
 	}
-	w.str("TargetName", target)
-	w.str("TargetPrincipalName", a.TargetUPN)
-	w.str("TenantId", a.TenantID)
-	w.cols["TimeGenerated"].Append(types.NewDateTime(a.Time))
-	w.cols["TimeProcessed"].Append(types.NewDateTime(w.processed))
-	w.str("Type", BehaviorAnalyticsTable)
-	w.str("UserName", user)
-	w.str("UserPrincipalName", a.UPN)
-	w.cols["UsersInsights"].Append(types.NewDynamic(w.usersInsights(a, s)))
+	col.actionType[r] = a.ActionType
+	col.activityInsights[r] = c.activityInsights(s)
+	col.activityType[r] = a.ActivityType
+	col.actorName[r] = a.DisplayName
+	col.actorUPN[r] = a.UPN
+	col.destDevice[r], col.destIP[r], col.destLoc[r] = "", "", ""
+	col.device[r] = a.Device
+	col.devicesInsights[r] = w.devicesInsights(c, a)
+	col.productVersion[r] = ""
+	col.eventSource[r] = sourceEvent[a.Source]
+	col.eventVendor[r] = "Microsoft"
+	col.priority[r] = int64(s.Priority)
+	col.bits[r] = s.Bits
+	col.nativeTable[r] = sourceTables[a.Source]
+	col.sourceDevice[r] = a.Device
+	col.sourceIP[r] = a.IP
+	col.sourceLoc[r] = c.location(a)
+	col.recordID[r] = a.RecordID
+	col.sourceSystem[r] = "huntbook"
+	col.targetName[r] = target
+	col.targetUPN[r] = a.TargetUPN
+	col.tenant[r] = a.TenantID
+	col.timeGenerated[r] = a.Time
+	col.timeProcessed[r] = w.processed
+	col.typ[r] = BehaviorAnalyticsTable
+	col.userName[r] = user
+	col.upn[r] = a.UPN
+	col.usersInsights[r] = w.usersInsights(ai, a, s)
+}
+
+// writeDay scores one day's activities on the baseline and appends their
+// rows, in the activities' order.
+func (w *behaviorWriter) writeDay(b *Baseline, acts []Activity, workers int) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	first := w.grow(len(acts))
+	b.scoreDay(acts, workers, func() { w.ready(b, workers) }, func(wk, i int, ai int32, s Score) {
+		w.fill(wk, first+i, ai, &acts[i], s)
+	})
+	w.done()
 }

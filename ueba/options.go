@@ -38,6 +38,9 @@ type Options struct {
 	NewAccountDays int
 	// Peers is how many peers UserPeerAnalytics ranks (default 20).
 	Peers int
+	// Workers is how many goroutines score a day's activities (0:
+	// GOMAXPROCS).
+	Workers int
 	// Now stamps TimeProcessed and is when access is evaluated
 	// (default: the workspace's end, else the time of the build).
 	Now time.Time

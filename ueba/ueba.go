@@ -233,13 +233,17 @@ func (t *Tables) buildBehavior(ctx context.Context, acts []Activity, ti map[stri
 	if !t.opts.Now.IsZero() {
 		w.processed = types.TimeToTicks(t.opts.Now)
 	}
-	for i := range acts {
-		if i%65536 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	for lo := 0; lo < len(acts); {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		w.add(&acts[i], b.Score(&acts[i]))
+		day := dayOf(acts[lo].Time)
+		hi := lo + 1
+		for hi < len(acts) && dayOf(acts[hi].Time) <= day {
+			hi++
+		}
+		w.writeDay(b, acts[lo:hi], t.opts.Workers)
+		lo = hi
 	}
 	b.Fold()
 	t.BehaviorAnalytics = w.t
