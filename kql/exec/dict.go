@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -183,29 +182,8 @@ func buildDynDict(dyns []any) ([]any, []uint32) {
 	var dict []any
 	codes := make([]uint32, len(dyns))
 	for i, d := range dyns {
-		var k dynIdentity
-		switch x := d.(type) {
-		case nil:
-		case *types.Bag:
-			k = dynIdentity{p: unsafe.Pointer(x), kind: 1}
-		case []any:
-			k = dynIdentity{p: unsafe.Pointer(unsafe.SliceData(x)), n: len(x), kind: 2}
-		case string:
-			k = dynIdentity{s: x, kind: 3}
-		case int64:
-			k = dynIdentity{bits: uint64(x), kind: 4}
-		case float64:
-			k = dynIdentity{bits: math.Float64bits(x), kind: 5}
-		case bool:
-			k = dynIdentity{kind: 6}
-			if x {
-				k.bits = 1
-			}
-		case types.DateTimeValue:
-			k = dynIdentity{bits: uint64(x), kind: 7}
-		case types.TimeSpanValue:
-			k = dynIdentity{bits: uint64(x), kind: 8}
-		default:
+		k, ok := identityOf(d)
+		if !ok {
 			return nil, nil
 		}
 		c, ok := m[k]

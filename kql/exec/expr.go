@@ -21,6 +21,10 @@ type cexpr struct {
 	col     int         // input column index for a bare column reference, else -1
 	serial  bool        // must see all rows in order (row_cumsum, prev...)
 	eval    func(in *table.Table, lo, hi int) (*table.Column, error)
+	// coded, when set, gives the values over lo..hi as codes into a
+	// dictionary without building the column (a property projection), for
+	// consumers that work per distinct value; ok false means use eval.
+	coded func(in *table.Table, lo, hi int) (dict []any, codes []uint32, ok bool)
 }
 
 // vec evaluates e over lo..hi.
@@ -397,6 +401,17 @@ func (c *compiler) selector(x *ast.SelectorExpr) (*cexpr, error) {
 	// typed loop: hunting columns share parsed bags between rows, so a
 	// repeat of the previous row's bag reuses its lookup
 	ce := &cexpr{typ: types.Dynamic, col: -1, serial: base.serial}
+	ce.coded = func(in *table.Table, lo, hi int) ([]any, []uint32, bool) {
+		if base.col < 0 {
+			return nil, nil, false
+		}
+		// a column of the input as it is: its coded projection
+		pe := projection(in.Columns[base.col], key)
+		if pe == nil {
+			return nil, nil, false
+		}
+		return pe.dict, pe.codes[lo:hi:hi], true
+	}
 	var memo perEntry[[]any]
 	ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
 		col, err := base.vec(in, lo, hi)
@@ -416,6 +431,13 @@ func (c *compiler) selector(x *ast.SelectorExpr) (*cexpr, error) {
 			out := &table.Column{Type: types.Dynamic, Dyns: make([]any, hi-lo), DynDict: vals, Codes: col.Codes}
 			for i, c := range col.Codes {
 				out.Dyns[i] = vals[c]
+			}
+			return out, nil
+		}
+		if dict, codes, ok := ce.coded(in, lo, hi); ok {
+			out := &table.Column{Type: types.Dynamic, Dyns: make([]any, hi-lo), DynDict: dict, Codes: codes}
+			for i, c := range codes {
+				out.Dyns[i] = dict[c]
 			}
 			return out, nil
 		}

@@ -257,9 +257,17 @@ func (c *compiler) fastCall(name string, args []*cexpr, rt types.Type) *cexpr {
 		}
 		var memo perEntry[recoded]
 		ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
-			col, err := a.eval(in, lo, hi)
-			if err != nil {
-				return nil, err
+			var col *table.Column
+			if a.coded != nil {
+				if dict, codes, ok := a.coded(in, lo, hi); ok {
+					col = &table.Column{Type: types.Dynamic, DynDict: dict, Codes: codes}
+				}
+			}
+			if col == nil {
+				var err error
+				if col, err = a.eval(in, lo, hi); err != nil {
+					return nil, err
+				}
 			}
 			if dynCoded(col) {
 				// once per distinct value, recoded so that equal strings
