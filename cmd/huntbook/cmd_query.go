@@ -53,13 +53,21 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: huntbook query [flags] QUERY|-\n       huntbook query [flags] --template NAME [-p NAME=VALUE]...\n\nRuns KQL (a script of ';'-separated statements prints each result in turn).\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if (*template == "") != (fs.NArg() == 1) || fs.NArg() > 1 {
+	switch {
+	case len(positional) > 1:
+		fmt.Fprintf(stderr, "huntbook query: one QUERY, got %d arguments (quote the query, or use ';' between statements)\n", len(positional))
+		return 2
+	case *template != "" && len(positional) == 1:
+		fmt.Fprintln(stderr, "huntbook query: give --template NAME or a QUERY, not both")
+		return 2
+	case *template == "" && len(positional) == 0:
 		fs.Usage()
 		return 2
 	}
@@ -67,7 +75,10 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "huntbook query: -p goes with --template")
 		return 2
 	}
-	query := fs.Arg(0)
+	var query string
+	if len(positional) == 1 {
+		query = positional[0]
+	}
 	if query == "-" {
 		b, err := io.ReadAll(os.Stdin)
 		if err != nil {
@@ -122,7 +133,9 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 		}
 		switch *format {
 		case "table":
-			io.WriteString(stdout, interp.TableText(interp.Result{Table: r.Table, Elapsed: r.Stats.Elapsed}, *maxRows))
+			// TableText is a display bundle's text (no final newline); a
+			// terminal wants the prompt on a line of its own.
+			io.WriteString(stdout, interp.TableText(interp.Result{Table: r.Table, Elapsed: r.Stats.Elapsed}, *maxRows)+"\n")
 		case "csv":
 			err = workspace.WriteCSV(stdout, r.Table)
 		case "json":

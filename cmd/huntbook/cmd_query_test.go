@@ -34,6 +34,11 @@ func TestQueryCommand(t *testing.T) {
 		{[]string{"--workspace", ws, "-p", "a=1", "print 1"}, 2, "", "-p goes with --template"},
 		{[]string{"--workspace", ws, "--plot", filepath.Join(ws, "c.txt"), "print a=1 | render barchart"}, 1, "", "want a .png or .svg"},
 		{[]string{"--workspace", ws, "--plot", filepath.Join(ws, "c.png"), "print a=1"}, 1, "", "no render operator"},
+		// Flags after the query, as users type them.
+		{[]string{"print a = 1, b = 'x'", "--workspace", ws, "--format", "csv"}, 0, "a,b\n1,x\n", ""},
+		{[]string{"--workspace", ws, "--", "print a = 2"}, 0, "2", ""},
+		{[]string{"--workspace", ws, "print 1", "print 2"}, 2, "", "one QUERY, got 2 arguments"},
+		{[]string{"--workspace", ws, "--template", "SigninLogs.failed_signins_by_user", "print 1"}, 2, "", "not both"},
 	}
 	for _, tc := range tests {
 		var out, errb strings.Builder
@@ -41,6 +46,22 @@ func TestQueryCommand(t *testing.T) {
 		if code != tc.code || !strings.Contains(out.String(), tc.out) || !strings.Contains(errb.String(), tc.err) {
 			t.Errorf("query %q = %d\nstdout %q\nstderr %q\nwant %d, %q, %q", tc.args, code, out.String(), errb.String(), tc.code, tc.out, tc.err)
 		}
+	}
+}
+
+// Table output ends with a newline, so the shell prompt and the next
+// statement's table start on a line of their own.
+func TestQueryTableEndsLines(t *testing.T) {
+	var out, errb strings.Builder
+	if code := run([]string{"query", "print a = 1; print b = 2"}, &out, &errb); code != 0 {
+		t.Fatalf("code %d: %s", code, errb.String())
+	}
+	s := out.String()
+	if !strings.HasSuffix(s, ")\n") {
+		t.Errorf("output does not end with the footer and a newline: %q", s)
+	}
+	if !strings.Contains(s, ")\n\nb\n") {
+		t.Errorf("second result does not start on its own line: %q", s)
 	}
 }
 

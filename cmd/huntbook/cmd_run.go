@@ -55,19 +55,12 @@ Flags:`)
 		fs.PrintDefaults()
 	}
 	// Flags may come after the notebook, as in papermill's usage.
-	var positional []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return runOK
-			}
-			return runUsage
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return runOK
 		}
-		args = fs.Args()
-		if len(args) > 0 {
-			positional = append(positional, args[0])
-			args = args[1:]
-		}
+		return runUsage
 	}
 	if len(positional) != 1 {
 		fs.Usage()
