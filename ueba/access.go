@@ -141,17 +141,10 @@ func NewAccessGraph(d *Directory, asOf int64) *AccessGraph {
 		}
 		n.Privileged = append(n.Privileged, privilegedAppRoles(granted)...)
 	}
-	for _, x := range d.Groups {
-		gn := g.byKey[strings.ToLower(x.ID)]
-		for _, m := range x.MemberUsers {
-			if u := g.byKey[strings.ToLower(m)]; u != nil {
-				g.addEdge(u, gn, EdgeMember, "", 0)
-			}
-		}
-		for _, m := range x.MemberGroups {
-			if c := g.byKey[strings.ToLower(m)]; c != nil {
-				g.addEdge(c, gn, EdgeMember, "", 0)
-			}
+	for _, m := range d.membersAt(asOf) {
+		u, gn := g.byKey[m.member], g.byKey[m.group]
+		if u != nil && gn != nil {
+			g.addEdge(u, gn, EdgeMember, "", m.start)
 		}
 	}
 	// scopes: management groups first so subscriptions find their parent

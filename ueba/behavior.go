@@ -108,6 +108,9 @@ func (w *behaviorWriter) grow(n int) int {
 		case table.StoreReals:
 			c.Reals = slices.Grow(c.Reals, n)[:first+n]
 		}
+		if c.Nulls != nil {
+			c.Nulls = append(c.Nulls, make([]bool, n)...)
+		}
 	}
 	col := func(name string) *table.Column {
 		c := w.t.Column(name)

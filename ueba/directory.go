@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,6 +36,62 @@ type Directory struct {
 	// AppRoles are application permissions granted to service principals
 	// (by id), such as RoleManagement.ReadWrite.Directory.
 	AppRoles map[string][]AppRole `json:"-"`
+	// MemberChanges are group memberships AuditLogs record added or
+	// removed, in time order; the groups' members are as before the logs.
+	MemberChanges []MemberChange `json:"-"`
+}
+
+// MemberChange is a member added to or removed from a group at At (ticks).
+type MemberChange struct {
+	GroupID, MemberID string
+	Added             bool
+	At                int64
+}
+
+// membership is a member of a group (lower-case keys) since start (0:
+// before the logs).
+type membership struct {
+	group, member string
+	start         int64
+}
+
+// membersAt lists group memberships in force at asOf (0: after every
+// change): the directory's members, with the logged additions and
+// removals up to asOf applied in time order.
+func (d *Directory) membersAt(asOf int64) []membership {
+	var out []membership
+	at := map[[2]string]int{} // (group, member) -> index in out, -1 removed
+	add := func(grp, mem string, start int64) {
+		k := [2]string{strings.ToLower(grp), strings.ToLower(mem)}
+		if i, ok := at[k]; ok && i >= 0 {
+			return
+		}
+		at[k] = len(out)
+		out = append(out, membership{k[0], k[1], start})
+	}
+	for _, x := range d.Groups {
+		for _, m := range x.MemberUsers {
+			add(x.ID, m, 0)
+		}
+		for _, m := range x.MemberGroups {
+			add(x.ID, m, 0)
+		}
+	}
+	for _, c := range d.MemberChanges {
+		if asOf != 0 && c.At > asOf {
+			break
+		}
+		if c.Added {
+			add(c.GroupID, c.MemberID, c.At)
+			continue
+		}
+		k := [2]string{strings.ToLower(c.GroupID), strings.ToLower(c.MemberID)}
+		if i, ok := at[k]; ok && i >= 0 {
+			out[i].member = "" // removed
+			at[k] = -1
+		}
+	}
+	return slices.DeleteFunc(out, func(m membership) bool { return m.member == "" })
 }
 
 // AppRole is an application permission and when the logs show it granted
@@ -295,8 +352,18 @@ func (d *Directory) applyLogs(ctx context.Context, ws *workspace.Workspace) erro
 	} else if t != nil {
 		c := columnsOf(t)
 		op, targets, result, at := c.str("OperationName"), c.dyn("TargetResources"), c.str("Result"), c.ticks("TimeGenerated")
+		groupID := d.groupResolver()
 		for i := range t.Rows() {
-			if op(i) != "Add app role assignment to service principal" || (result(i) != "" && result(i) != "success") {
+			if result(i) != "" && result(i) != "success" {
+				continue
+			}
+			if o := op(i); o == "Add member to group" || o == "Remove member from group" {
+				if c, ok := memberChange(targets(i), o == "Add member to group", at(i), groupID); ok {
+					d.MemberChanges = append(d.MemberChanges, c)
+				}
+				continue
+			}
+			if op(i) != "Add app role assignment to service principal" {
 				continue
 			}
 			tl, _ := targets(i).([]any)
@@ -318,7 +385,61 @@ func (d *Directory) applyLogs(ctx context.Context, ws *workspace.Workspace) erro
 			}
 		}
 	}
+	sort.SliceStable(d.MemberChanges, func(i, j int) bool { return d.MemberChanges[i].At < d.MemberChanges[j].At })
 	return d.purviewAssets(ctx, ws)
+}
+
+// groupResolver maps what AuditLogs call a group (object id, else display
+// name) to the directory's group id; unknown groups keep the log's id.
+func (d *Directory) groupResolver() func(id, name string) string {
+	byID, byName := map[string]string{}, map[string]string{}
+	for _, g := range d.Groups {
+		byID[strings.ToLower(g.ID)] = g.ID
+		byName[strings.ToLower(g.DisplayName)] = g.ID
+	}
+	return func(id, name string) string {
+		if g, ok := byID[strings.ToLower(id)]; ok {
+			return g
+		}
+		if g, ok := byName[strings.ToLower(name)]; ok && name != "" {
+			return g
+		}
+		return id
+	}
+}
+
+// memberChange reads an "Add member to group" or "Remove member from
+// group" record: the member is the target resource, the group is in its
+// modified properties Group.ObjectID and Group.DisplayName (newValue when
+// added, oldValue when removed; JSON-quoted strings).
+func memberChange(targets any, added bool, at int64, groupID func(id, name string) string) (MemberChange, bool) {
+	tl, _ := targets.([]any)
+	for _, tr := range tl {
+		member := dstr(tr, "id")
+		if member == "" {
+			continue
+		}
+		field := "oldValue"
+		if added {
+			field = "newValue"
+		}
+		var gid, gname string
+		mods, _ := dget(tr, "modifiedProperties").([]any)
+		for _, m := range mods {
+			v := strings.Trim(dstr(m, field), `"`)
+			switch dstr(m, "displayName") {
+			case "Group.ObjectID":
+				gid = v
+			case "Group.DisplayName":
+				gname = v
+			}
+		}
+		if gid == "" && gname == "" {
+			continue
+		}
+		return MemberChange{GroupID: groupID(gid, gname), MemberID: member, Added: added, At: at}, true
+	}
+	return MemberChange{}, false
 }
 
 // parseRoleAssignment reads an ARM role assignment request body.

@@ -100,39 +100,51 @@ func (r *accountResolver) resolve(a *Activity, id, upn, name string) {
 }
 
 // readActivities turns the workspace's sign-in, audit, Office, cloud app
-// and Azure activity logs into activities sorted by time.
-func readActivities(ctx context.Context, ws *workspace.Workspace, dir *Directory) ([]Activity, map[string]ipInfo, error) {
+// and Azure activity logs from since (ticks) on into activities sorted by
+// time; before counts each source's activities earlier than since.
+func readActivities(ctx context.Context, ws *workspace.Workspace, dir *Directory, since int64) (out []Activity, before [nSources]int, err error) {
 	res := newResolver(dir)
-	ips := map[string]ipInfo{}
-	var out []Activity
 	for s := range nSources {
 		t, err := loadOptional(ctx, ws, sourceTables[s])
 		if err != nil {
-			return nil, nil, err
+			return nil, before, err
 		}
 		if t == nil {
 			continue
 		}
 		switch s {
 		case SourceSignin:
-			out = appendSignins(out, t, res, ips)
+			out, before[s] = appendSignins(out, t, res, since)
 		case SourceAudit:
-			out = appendAudits(out, t, res)
+			out, before[s] = appendAudits(out, t, res, since)
 		case SourceOffice:
-			out = appendOffice(out, t, res)
+			out, before[s] = appendOffice(out, t, res, since)
 		case SourceCloudApp:
-			out = appendCloudApp(out, t, res)
+			out, before[s] = appendCloudApp(out, t, res, since)
 		case SourceAzure:
-			out = appendAzure(out, t, res)
+			out, before[s] = appendAzure(out, t, res, since)
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, before, err
 		}
 	}
-	// logs without a location borrow the one sign-ins give the address
-	for i := range out {
-		a := &out[i]
-		if a.IP != "" && a.Country == "" {
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time < out[j].Time })
+	return out, before, nil
+}
+
+// borrowLocations gives activities without a location (audit and Office
+// logs) the country, city and ISP of the latest sign-in from their
+// address, as of the activity (sign-ins of the same instant first): what
+// a streaming build knows then, so building day by day and at once agree.
+func borrowLocations(acts []Activity, ips map[string]ipInfo) {
+	for i := range acts {
+		a := &acts[i]
+		if a.IP == "" {
+			continue
+		}
+		if a.Source == SourceSignin && a.Country != "" {
+			ips[a.IP] = ipInfo{a.Country, a.City, a.ISP}
+		} else if a.Country == "" {
 			if l, ok := ips[a.IP]; ok {
 				a.Country, a.City = l.country, l.city
 				if a.ISP == "" {
@@ -141,17 +153,20 @@ func readActivities(ctx context.Context, ws *workspace.Workspace, dir *Directory
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Time < out[j].Time })
-	return out, ips, nil
 }
 
-func appendSignins(out []Activity, t *table.Table, res *accountResolver, ips map[string]ipInfo) []Activity {
+func appendSignins(out []Activity, t *table.Table, res *accountResolver, since int64) ([]Activity, int) {
 	c := columnsOf(t)
 	at, id, tenant := c.ticks("TimeGenerated"), c.str("Id"), c.str("TenantId")
 	uid, upn, name := c.str("UserId"), c.str("UserPrincipalName"), c.str("UserDisplayName")
 	ip, loc, locd, asn := c.str("IPAddress"), c.str("Location"), c.dyn("LocationDetails"), c.str("AutonomousSystemNumber")
 	dev, ua, app, resource, result := c.dyn("DeviceDetail"), c.str("UserAgent"), c.str("AppDisplayName"), c.str("ResourceDisplayName"), c.str("ResultType")
+	before := 0
 	for i := range t.Rows() {
+		if at(i) < since {
+			before++
+			continue
+		}
 		a := Activity{Time: at(i), Source: SourceSignin, RecordID: id(i), TenantID: tenant(i),
 			ActionType: "Sign-in", ActivityType: "LogOn", IP: ip(i), Country: loc(i), UserAgent: ua(i),
 			App: app(i), Resource: resource(i)}
@@ -178,19 +193,21 @@ func appendSignins(out []Activity, t *table.Table, res *accountResolver, ips map
 		}
 		r := result(i)
 		a.Failed = r != "" && r != "0"
-		if a.IP != "" && a.Country != "" {
-			ips[a.IP] = ipInfo{a.Country, a.City, a.ISP}
-		}
 		out = append(out, a)
 	}
-	return out
+	return out, before
 }
 
-func appendAudits(out []Activity, t *table.Table, res *accountResolver) []Activity {
+func appendAudits(out []Activity, t *table.Table, res *accountResolver, since int64) ([]Activity, int) {
 	c := columnsOf(t)
 	at, id, tenant, op, cat := c.ticks("TimeGenerated"), c.str("Id"), c.str("TenantId"), c.str("OperationName"), c.str("Category")
 	by, targets, result, service := c.dyn("InitiatedBy"), c.dyn("TargetResources"), c.str("Result"), c.str("LoggedByService")
+	before := 0
 	for i := range t.Rows() {
+		if at(i) < since {
+			before++
+			continue
+		}
 		a := Activity{Time: at(i), Source: SourceAudit, RecordID: id(i), TenantID: tenant(i), ActionType: op(i),
 			ActivityType: cat(i), App: service(i)}
 		b := by(i)
@@ -207,14 +224,19 @@ func appendAudits(out []Activity, t *table.Table, res *accountResolver) []Activi
 		a.Failed = result(i) != "" && result(i) != "success"
 		out = append(out, a)
 	}
-	return out
+	return out, before
 }
 
-func appendOffice(out []Activity, t *table.Table, res *accountResolver) []Activity {
+func appendOffice(out []Activity, t *table.Table, res *accountResolver, since int64) ([]Activity, int) {
 	c := columnsOf(t)
 	at, id, tenant, op, rec := c.ticks("TimeGenerated"), c.str("OfficeId"), c.str("TenantId"), c.str("Operation"), c.str("RecordType")
 	user, ip, ua, workload, site, file, status := c.str("UserId"), c.str("ClientIP"), c.str("UserAgent"), c.str("OfficeWorkload"), c.str("Site_Url"), c.str("SourceFileName"), c.str("ResultStatus")
+	before := 0
 	for i := range t.Rows() {
+		if at(i) < since {
+			before++
+			continue
+		}
 		a := Activity{Time: at(i), Source: SourceOffice, RecordID: id(i), TenantID: tenant(i), ActionType: op(i),
 			ActivityType: rec(i), IP: ip(i), UserAgent: ua(i), App: workload(i), Resource: strings.TrimSuffix(site(i), "/"), Target: file(i)}
 		res.resolve(&a, "", user(i), "")
@@ -222,15 +244,20 @@ func appendOffice(out []Activity, t *table.Table, res *accountResolver) []Activi
 		a.Failed = strings.EqualFold(status(i), "false") || strings.EqualFold(status(i), "failed")
 		out = append(out, a)
 	}
-	return out
+	return out, before
 }
 
-func appendCloudApp(out []Activity, t *table.Table, res *accountResolver) []Activity {
+func appendCloudApp(out []Activity, t *table.Table, res *accountResolver, since int64) ([]Activity, int) {
 	c := columnsOf(t)
 	at, id, tenant, action, kind := c.ticks("TimeGenerated"), c.str("ReportId"), c.str("TenantId"), c.str("ActionType"), c.str("ActivityType")
 	oid, name, raw, ip, country, city, isp := c.str("AccountObjectId"), c.str("AccountDisplayName"), c.dyn("RawEventData"), c.str("IPAddress"), c.str("CountryCode"), c.str("City"), c.str("ISP")
 	ua, os, app, obj := c.str("UserAgent"), c.str("OSPlatform"), c.str("Application"), c.str("ObjectName")
+	before := 0
 	for i := range t.Rows() {
+		if at(i) < since {
+			before++
+			continue
+		}
 		a := Activity{Time: at(i), Source: SourceCloudApp, RecordID: id(i), TenantID: tenant(i), ActionType: action(i),
 			ActivityType: kind(i), IP: ip(i), Country: country(i), City: city(i), ISP: isp(i), UserAgent: ua(i), OS: os(i),
 			App: app(i), Target: obj(i)}
@@ -239,17 +266,22 @@ func appendCloudApp(out []Activity, t *table.Table, res *accountResolver) []Acti
 		a.Resource = siteOf(a.Target)
 		out = append(out, a)
 	}
-	return out
+	return out, before
 }
 
-func appendAzure(out []Activity, t *table.Table, res *accountResolver) []Activity {
+func appendAzure(out []Activity, t *table.Table, res *accountResolver, since int64) ([]Activity, int) {
 	c := columnsOf(t)
 	at, id, tenant, op, cat, status := c.ticks("TimeGenerated"), c.str("EventDataId"), c.str("TenantId"), c.str("OperationNameValue"), c.str("CategoryValue"), c.str("ActivityStatusValue")
 	caller, ip, resource, provider, claims := c.str("Caller"), c.str("CallerIpAddress"), c.str("ResourceId"), c.str("ResourceProviderValue"), c.dyn("Claims_d")
+	before := 0
 	for i := range t.Rows() {
 		st := status(i)
 		if st == "Start" || st == "Started" || st == "Accept" || st == "Accepted" {
 			continue // each operation counts once, by its outcome
+		}
+		if at(i) < since {
+			before++
+			continue
 		}
 		a := Activity{Time: at(i), Source: SourceAzure, RecordID: id(i), TenantID: tenant(i), ActionType: strings.ToUpper(op(i)),
 			ActivityType: cat(i), IP: ip(i), App: strings.ToUpper(provider(i)), Resource: armResource(resource(i)), Target: resource(i)}
@@ -262,7 +294,7 @@ func appendAzure(out []Activity, t *table.Table, res *accountResolver) []Activit
 		a.Failed = st == "Failure" || st == "Failed"
 		out = append(out, a)
 	}
-	return out
+	return out, before
 }
 
 // armResource cuts an ARM id to the top-level resource it names: sub

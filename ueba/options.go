@@ -38,6 +38,12 @@ type Options struct {
 	NewAccountDays int
 	// Peers is how many peers UserPeerAnalytics ranks (default 20).
 	Peers int
+	// Incremental starts from the baseline a previous build saved in the
+	// workspace (StateFile) and reads only the days after it, keeping the
+	// BehaviorAnalytics rows before them; when the saved baseline does not
+	// fit (none, other options, changed history) the build reads
+	// everything and Tables.Stats.Reason says why.
+	Incremental bool
 	// Workers is how many goroutines score a day's activities (0:
 	// GOMAXPROCS).
 	Workers int

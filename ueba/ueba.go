@@ -1,6 +1,7 @@
 package ueba
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha1"
 	"fmt"
@@ -27,6 +28,11 @@ type Tables struct {
 	// Priorities counts BehaviorAnalytics rows per InvestigationPriority.
 	Priorities [11]int
 
+	// Stats says what the build read: all days, or only those after a
+	// saved baseline (Options.Incremental).
+	Stats BuildStats
+
+	state   []byte // encoded baseline for StateFile
 	opts    Options
 	asOf    int64
 	tenant  string
@@ -63,12 +69,14 @@ func Build(ctx context.Context, ws *workspace.Workspace, opts Options) (*Tables,
 	if t.Radii, err = t.Graph.AllBlastRadii(ctx, t.reports); err != nil {
 		return nil, err
 	}
-	acts, _, err := readActivities(ctx, ws, dir)
+	in, err := t.readInput(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
-	if len(acts) > 0 {
-		t.tenant = acts[0].TenantID
+	if len(in.acts) > 0 {
+		t.tenant = in.acts[0].TenantID
+	} else {
+		t.tenant = in.header.Tenant
 	}
 	if err := t.buildPeers(ctx); err != nil {
 		return nil, err
@@ -80,7 +88,7 @@ func Build(ctx context.Context, ws *workspace.Workspace, opts Options) (*Tables,
 	if t.alerts, err = loadOptional(ctx, ws, "SecurityAlert"); err != nil {
 		return nil, err
 	}
-	if err := t.buildBehavior(ctx, acts, ti); err != nil {
+	if err := t.buildBehavior(ctx, in, ti); err != nil {
 		return nil, err
 	}
 	t.buildAccess()
@@ -88,12 +96,16 @@ func Build(ctx context.Context, ws *workspace.Workspace, opts Options) (*Tables,
 }
 
 // Write stores the three tables in the workspace folder as JSON lines
-// with schema files, so KQL sees them as plain tables.
+// with schema files, so KQL sees them as plain tables, and the baseline
+// state (StateFile) a later incremental build starts from.
 func (t *Tables) Write(ws *workspace.Workspace) error {
 	for _, x := range []*table.Table{t.BehaviorAnalytics, t.UserPeerAnalytics, t.UserAccessAnalytics} {
 		if err := ws.Write(x.Name, x, "jsonl"); err != nil {
 			return fmt.Errorf("ueba: %w", err)
 		}
+	}
+	if t.state != nil {
+		return writeState(ws.Dir, t.state)
 	}
 	return nil
 }
@@ -199,7 +211,8 @@ func threatIntel(ctx context.Context, ws *workspace.Workspace) (map[string]tiInf
 	return out, nil
 }
 
-func (t *Tables) buildBehavior(ctx context.Context, acts []Activity, ti map[string]tiInfo) error {
+func (t *Tables) buildBehavior(ctx context.Context, in *input, ti map[string]tiInfo) error {
+	acts := in.acts
 	d := t.Directory
 	accounts := map[string]*accountInfo{}
 	for _, u := range d.Users {
@@ -221,7 +234,7 @@ func (t *Tables) buildBehavior(ctx context.Context, acts []Activity, ti map[stri
 		}
 		accounts[strings.ToLower(sp.ID)] = info
 	}
-	b := NewBaseline(t.opts)
+	b := in.base
 	for _, u := range d.Users {
 		var ps []string
 		for _, p := range t.peers[strings.ToLower(u.ID)] {
@@ -233,6 +246,12 @@ func (t *Tables) buildBehavior(ctx context.Context, acts []Activity, ti map[stri
 	if !t.opts.Now.IsZero() {
 		w.processed = types.TimeToTicks(t.opts.Now)
 	}
+	if in.prior != nil {
+		w.resume(in.prior, in.header.Rows)
+	}
+	// the last day stays out of the saved state until it is over
+	bl, cur := newBlastLevels(t), -1
+	lastPartial := len(acts) > 0 && dayOf(acts[len(acts)-1].Time)+types.Day > t.asOf
 	for lo := 0; lo < len(acts); {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -242,12 +261,33 @@ func (t *Tables) buildBehavior(ctx context.Context, acts []Activity, ti map[stri
 		for hi < len(acts) && dayOf(acts[hi].Time) <= day {
 			hi++
 		}
+		levels, key, err := bl.at(ctx, day+types.Day-1)
+		if err != nil {
+			return err
+		}
+		if key != cur {
+			cur = key
+			for k, info := range accounts {
+				info.blast = cmp.Or(levels[k], "Low")
+				info.bags = [4]*types.Bag{}
+			}
+		}
+		if hi == len(acts) && lastPartial {
+			b.Fold()
+			t.state = in.save(b, w.t.Rows(), acts[:lo], t.tenant)
+		}
+		borrowLocations(acts[lo:hi], in.ips)
 		w.writeDay(b, acts[lo:hi], t.opts.Workers)
 		lo = hi
 	}
-	b.Fold()
+	if t.state == nil {
+		b.Fold()
+		t.state = in.save(b, w.t.Rows(), acts, t.tenant)
+	}
 	t.BehaviorAnalytics = w.t
 	t.Priorities = w.Priorities
+	t.Stats.Activities = len(acts)
+	t.Stats.BaselineDays = b.Days()
 	return nil
 }
 

@@ -53,7 +53,7 @@ func uebaFlags(name string, stderr io.Writer) (*flag.FlagSet, *string, *string) 
 	return fs, dir, window
 }
 
-func buildUEBA(ctx context.Context, dir, window string) (*ueba.Tables, *workspace.Workspace, error) {
+func buildUEBA(ctx context.Context, dir, window string, incremental bool) (*ueba.Tables, *workspace.Workspace, error) {
 	if dir == "" {
 		return nil, nil, errors.New("--workspace DIR is required")
 	}
@@ -65,15 +65,16 @@ func buildUEBA(ctx context.Context, dir, window string) (*ueba.Tables, *workspac
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := ueba.Build(ctx, ws, ueba.Options{BaselineDays: days, MinBaselineDays: min(7, days)})
+	t, err := ueba.Build(ctx, ws, ueba.Options{BaselineDays: days, MinBaselineDays: min(7, days), Incremental: incremental})
 	return t, ws, err
 }
 
 func runUEBABuild(args []string, stdout, stderr io.Writer) int {
 	fs, dir, window := uebaFlags("build", stderr)
 	png := fs.String("png", "", "also write the InvestigationPriority distribution to FILE.png")
+	full := fs.Bool("full", false, "recompute every day instead of folding new days into the saved baseline")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: huntbook ueba build --workspace DIR [--window 30d] [--png FILE]\n\nWrites BehaviorAnalytics, UserPeerAnalytics and UserAccessAnalytics (JSON lines and schema files) into the workspace.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: huntbook ueba build --workspace DIR [--window 30d] [--full] [--png FILE]\n\nWrites BehaviorAnalytics, UserPeerAnalytics and UserAccessAnalytics (JSON lines and schema files) into the workspace,\nand the baseline ("+ueba.StateFile+"): the next build reads only the days after it.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -89,7 +90,7 @@ func runUEBABuild(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
-	t, ws, err := buildUEBA(ctx, *dir, *window)
+	t, ws, err := buildUEBA(ctx, *dir, *window, !*full)
 	if err != nil {
 		fmt.Fprintln(stderr, "huntbook ueba build:", err)
 		return 1
@@ -110,6 +111,15 @@ func runUEBABuild(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %s: BehaviorAnalytics %d rows, UserPeerAnalytics %d, UserAccessAnalytics %d (%.1fs)\n",
 		*dir, t.BehaviorAnalytics.Rows(), t.UserPeerAnalytics.Rows(), t.UserAccessAnalytics.Rows(), time.Since(start).Seconds())
+	switch st := t.Stats; {
+	case st.Incremental:
+		fmt.Fprintf(stdout, "incremental: %d new activities from %s folded into the saved baseline (%d days)\n",
+			st.Activities, st.From.Format(time.RFC3339), st.BaselineDays)
+	case st.Reason != "":
+		fmt.Fprintf(stdout, "full build (%s): %d activities, baseline %d days\n", st.Reason, st.Activities, st.BaselineDays)
+	default:
+		fmt.Fprintf(stdout, "full build: %d activities, baseline %d days\n", st.Activities, st.BaselineDays)
+	}
 	fmt.Fprintf(stdout, "InvestigationPriority 0..10: %v\n", t.Priorities)
 	return 0
 }
@@ -145,7 +155,7 @@ func runUEBAEntity(name string, args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	t, _, err := buildUEBA(ctx, *dir, *window)
+	t, _, err := buildUEBA(ctx, *dir, *window, false)
 	if err != nil {
 		fmt.Fprintf(stderr, "huntbook ueba %s: %v\n", name, err)
 		return 1

@@ -47,7 +47,11 @@ func TestUEBACommands(t *testing.T) {
 		code int
 		msg  string // in stdout on success, stderr otherwise
 	}{
-		{[]string{"ueba", "build", "--workspace", dir, "--window", "30d"}, 0, "BehaviorAnalytics"},
+		{[]string{"ueba", "build", "--workspace", dir, "--window", "30d"}, 0, "full build (no saved baseline"},
+		// nothing new: the saved baseline and the written rows are read back
+		{[]string{"ueba", "build", "--workspace", dir, "--window", "30d"}, 0, "incremental: 0 new activities from 2026-11-23T00:00:00Z"},
+		{[]string{"ueba", "build", "--workspace", dir, "--window", "20d"}, 0, "full build (the saved baseline was built with other options"},
+		{[]string{"ueba", "build", "--workspace", dir, "--window", "30d", "--full"}, 0, "full build: "},
 		{[]string{"ueba", "peers", "--workspace", dir, "--png", png, victim}, 0, "PeerUserPrincipalName"},
 		{[]string{"ueba", "blast-radius", "--workspace", dir, "--svg", svg, "--format", "csv", sp}, 0, "Finance-Prod"},
 		{[]string{"ueba", "timeline", "--workspace", dir, victim}, 0, "Unfamiliar sign-in properties"},
