@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/huntbook/huntbook/kql/types"
+	"github.com/huntbook/huntbook/kql/workspace"
 )
 
 // heapPeak samples the live heap; benchmarks report the largest sample.
@@ -201,4 +202,47 @@ func BenchmarkBlastRadius1M(b *testing.B) {
 	}
 	b.ReportMetric(float64(g.EdgeCount()), "edges")
 	peak.report(b)
+}
+
+// BenchmarkIncrementalDay compares a full build of the sample tenant's 30
+// days with an incremental build that folds its last day into the
+// baseline saved the day before (tables in memory, so file parsing is
+// left out of both): go test -bench IncrementalDay -run XXX ./ueba.
+func BenchmarkIncrementalDay(b *testing.B) {
+	_, _, src := sampleTables(b)
+	dir := sampleDir(b, src)
+	prev := sampleEnd.AddDate(0, 0, -1)
+	ws := cutWorkspace(b, src, dir, prev, nil)
+	day, err := Build(context.Background(), ws, Options{Now: prev})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := writeState(dir, day.state); err != nil {
+		b.Fatal(err)
+	}
+	full := cutWorkspace(b, src, dir, sampleEnd, nil)
+	next := cutWorkspace(b, src, dir, sampleEnd, day.BehaviorAnalytics)
+	for _, c := range []struct {
+		name string
+		ws   *workspace.Workspace
+		opts Options
+	}{
+		{"full-30-days", full, Options{Now: sampleEnd}},
+		{"incremental-1-day", next, Options{Now: sampleEnd, Incremental: true}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var acts int
+			for range b.N {
+				tb, err := Build(context.Background(), c.ws, c.opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if c.opts.Incremental != tb.Stats.Incremental {
+					b.Fatalf("stats %+v", tb.Stats)
+				}
+				acts = tb.Stats.Activities
+			}
+			b.ReportMetric(float64(acts), "activities")
+		})
+	}
 }

@@ -145,19 +145,19 @@ func (in *input) save(b *Baseline, rows int, done []Activity, tenant string) []b
 }
 
 // resume starts the writer's table with the first rows of a previous
-// build's BehaviorAnalytics.
-func (w *behaviorWriter) resume(old *table.Table, rows int) {
+// build's BehaviorAnalytics, with room for more new ones.
+func (w *behaviorWriter) resume(old *table.Table, rows, more int) {
 	for _, c := range w.t.Columns {
 		oc := old.Column(c.Name)
 		switch table.Storage(c.Type) {
 		case table.StoreStrs:
-			c.Strs = slices.Clone(oc.Strs[:rows])
+			c.Strs = append(slices.Grow(c.Strs[:0], rows+more), oc.Strs[:rows]...)
 		case table.StoreDyns:
-			c.Dyns = slices.Clone(oc.Dyns[:rows])
+			c.Dyns = append(slices.Grow(c.Dyns[:0], rows+more), oc.Dyns[:rows]...)
 		case table.StoreInts:
-			c.Ints = slices.Clone(oc.Ints[:rows])
+			c.Ints = append(slices.Grow(c.Ints[:0], rows+more), oc.Ints[:rows]...)
 		case table.StoreReals:
-			c.Reals = slices.Clone(oc.Reals[:rows])
+			c.Reals = append(slices.Grow(c.Reals[:0], rows+more), oc.Reals[:rows]...)
 		}
 		if oc.Nulls != nil && slices.Contains(oc.Nulls[:rows], true) {
 			c.Nulls = slices.Clone(oc.Nulls[:rows])

@@ -247,7 +247,7 @@ func (t *Tables) buildBehavior(ctx context.Context, in *input, ti map[string]tiI
 		w.processed = types.TimeToTicks(t.opts.Now)
 	}
 	if in.prior != nil {
-		w.resume(in.prior, in.header.Rows)
+		w.resume(in.prior, in.header.Rows, len(acts))
 	}
 	// the last day stays out of the saved state until it is over
 	bl, cur := newBlastLevels(t), -1
