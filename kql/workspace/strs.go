@@ -26,7 +26,12 @@ type strPool struct {
 }
 
 const (
-	internProbe   = 4096    // lookups before deciding whether interning pays
+	internProbe = 4096 // lookups before deciding whether interning pays
+	// Lookups before deciding whether codes pay: as the executor decides,
+	// a column still more than half distinct by then is not encoded. Later
+	// than the interning probe, since the first few thousand rows of a
+	// table sorted by time meet most users and addresses for the first time.
+	codeProbe     = 1 << 16
 	internMaxSize = 1 << 16 // distinct values kept when codes are not wanted
 	arenaBlock    = 64 << 10
 )
@@ -68,7 +73,8 @@ func (p *strPool) code(b []byte) (s string, code uint32, ok bool) {
 	} else {
 		p.noCodes = true
 	}
-	if p.lookups == internProbe && p.hits*4 < p.lookups {
+	if p.lookups == internProbe && p.codeLimit == 0 && p.hits*4 < p.lookups ||
+		p.lookups == codeProbe && p.codeLimit > 0 && len(p.dict)*2 > p.lookups {
 		p.off, p.m, p.dict, p.seen, p.noCodes = true, nil, nil, nil, true
 		ok = false
 	}
