@@ -80,6 +80,7 @@ type Edge struct {
 	Kind  EdgeKind
 	Roles []string
 	Start []int64 // per role: when granted in the logs (0: before them)
+	Since int64   // an edge without roles: when it began in the logs (0: before them)
 }
 
 func (e *Edge) From() graph.Node { return gnode{e.F} }
@@ -300,6 +301,8 @@ func (g *AccessGraph) addEdge(f, t *Node, kind EdgeKind, role string, start int6
 	e := &Edge{F: f, T: t, Kind: kind}
 	if role != "" {
 		e.Roles, e.Start = []string{role}, []int64{start}
+	} else {
+		e.Since = start
 	}
 	g.out[f.id] = append(g.out[f.id], e)
 	g.in[t.id] = append(g.in[t.id], e)
@@ -524,8 +527,11 @@ func (g *AccessGraph) Reach(src *Node) []Access {
 		for cur := st; cur != start; {
 			v := seen[cur]
 			path = append(path, v.edge)
+			// the access began when its last hop did
 			if v.role >= 0 {
-				grant = v.edge.Start[v.role]
+				grant = max(grant, v.edge.Start[v.role])
+			} else {
+				grant = max(grant, v.edge.Since)
 			}
 			cur = v.prev
 		}
@@ -977,4 +983,35 @@ func (v principalView) Edge(u, w int64) graph.Edge {
 func (v principalView) HasEdgeFromTo(u, w int64) bool { return v.Edge(u, w) != nil }
 func (v principalView) HasEdgeBetween(x, y int64) bool {
 	return v.HasEdgeFromTo(x, y) || v.HasEdgeFromTo(y, x)
+}
+
+// affected lists the principals whose access can go through any of the
+// nodes keyed: those principals themselves, the nested members of those
+// groups, and the owners of the principals found, in node order.
+func (g *AccessGraph) affected(keys []string) []*Node {
+	seen := map[*Node]bool{}
+	var stack []*Node
+	for _, k := range keys {
+		if n := g.byKey[k]; n != nil && !seen[n] {
+			seen[n] = true
+			stack = append(stack, n)
+		}
+	}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, e := range g.in[n.id] {
+			if (e.Kind == EdgeMember || e.Kind == EdgeOwner) && !seen[e.F] {
+				seen[e.F] = true
+				stack = append(stack, e.F)
+			}
+		}
+	}
+	var out []*Node
+	for _, n := range g.nodes {
+		if seen[n] && n.Kind.principal() {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -301,27 +302,114 @@ func accessID(parts ...string) string {
 
 func (t *Tables) buildAccess() {
 	tbl := newTable(UserAccessAnalyticsTable)
+	add := func(src *Node, a Access, end int64, reason string) {
+		vals := map[string]types.Value{
+			"AADTenantId": types.NewString(t.Directory.TenantID), "AccessId": types.NewString(accessID(src.Key, a.Target.Key, a.Level)),
+			"AccessLevel": types.NewString(a.Level), "AccessType": types.NewString(a.Type),
+			"SourceEntityId": types.NewString(src.ID), "SourceEntityName": types.NewString(src.Name), "SourceEntityType": types.NewString(src.Kind.String()),
+			"SourceSystem": types.NewString("huntbook"), "TargetEntityId": types.NewString(a.Target.ID),
+			"TargetEntityName": types.NewString(a.Target.Name), "TargetEntityType": types.NewString(a.Target.Kind.String()),
+			"TenantId": types.NewString(t.tenant), "TimeGenerated": types.NewDateTime(t.asOf), "Type": types.NewString(UserAccessAnalyticsTable),
+			"AccessEndReason": types.NewString(reason),
+		}
+		if a.Start != 0 {
+			vals["AccessStartTime"] = types.NewDateTime(a.Start)
+		}
+		if end != 0 {
+			vals["AccessEndTime"] = types.NewDateTime(end)
+		}
+		tbl.AppendRow(rowOf(tbl, vals))
+	}
+	current := map[accessKey]bool{}
 	for _, src := range t.Graph.nodes {
-		if src.Kind != KindUser && src.Kind != KindServicePrincipal && src.Kind != KindManagedIdentity {
+		if !src.Kind.principal() {
 			continue
 		}
 		for _, a := range t.Graph.Reach(src) {
-			vals := map[string]types.Value{
-				"AADTenantId": types.NewString(t.Directory.TenantID), "AccessId": types.NewString(accessID(src.Key, a.Target.Key, a.Level)),
-				"AccessLevel": types.NewString(a.Level), "AccessType": types.NewString(a.Type),
-				"SourceEntityId": types.NewString(src.ID), "SourceEntityName": types.NewString(src.Name), "SourceEntityType": types.NewString(src.Kind.String()),
-				"SourceSystem": types.NewString("huntbook"), "TargetEntityId": types.NewString(a.Target.ID),
-				"TargetEntityName": types.NewString(a.Target.Name), "TargetEntityType": types.NewString(a.Target.Kind.String()),
-				"TenantId": types.NewString(t.tenant), "TimeGenerated": types.NewDateTime(t.asOf), "Type": types.NewString(UserAccessAnalyticsTable),
-				"AccessEndReason": types.NewString(""),
-			}
-			if a.Start != 0 {
-				vals["AccessStartTime"] = types.NewDateTime(a.Start)
-			}
-			tbl.AppendRow(rowOf(tbl, vals))
+			current[accessKey{src.Key, a.Target.Key, a.Level}] = true
+			add(src, a, 0, "")
 		}
 	}
+	for _, e := range t.endedAccess(current) {
+		add(e.src, e.Access, e.end, e.reason)
+	}
 	t.UserAccessAnalytics = tbl
+}
+
+type accessKey struct{ src, target, level string }
+
+// ended is an access a principal had until end.
+type ended struct {
+	Access
+	src    *Node
+	end    int64
+	reason string
+}
+
+// Reasons an access ended (UserAccessAnalytics AccessEndReason).
+const (
+	EndRoleDeleted      = "Role assignment deleted"
+	EndRemovedFromGroup = "Removed from group"
+	endReasonsSeparator = "; "
+)
+
+// endedAccess lists the accesses principals held during the logs and no
+// longer hold at the build's instant, each ended at the last role
+// assignment deletion or group removal that took it away. Only the
+// principals the change reaches are walked: the assignee or removed
+// member, its nested members and the owners of those principals.
+func (t *Tables) endedAccess(current map[accessKey]bool) []ended {
+	d := t.Directory
+	reasons := map[int64][]string{} // end instant -> reasons
+	sources := map[int64][]string{} // end instant -> principal or group keys the change hit
+	note := func(at int64, key, reason string) {
+		if at == 0 || at > t.asOf {
+			return
+		}
+		if !slices.Contains(reasons[at], reason) {
+			reasons[at] = append(reasons[at], reason)
+		}
+		sources[at] = append(sources[at], strings.ToLower(key))
+	}
+	for _, ra := range d.RoleAssignments {
+		note(ra.End, ra.PrincipalID, EndRoleDeleted)
+	}
+	for _, c := range d.MemberChanges {
+		if !c.Added {
+			note(c.At, c.MemberID, EndRemovedFromGroup)
+		}
+	}
+	ends := make([]int64, 0, len(reasons))
+	for at := range reasons {
+		ends = append(ends, at)
+	}
+	slices.Sort(ends)
+	var out []ended
+	done := map[accessKey]bool{}
+	// latest first: an access that ended, came back and ended again ended last
+	for i := len(ends) - 1; i >= 0; i-- {
+		at := ends[i]
+		before, after := NewAccessGraph(d, at-1), NewAccessGraph(d, at)
+		for _, src := range before.affected(sources[at]) {
+			still := map[accessKey]bool{}
+			if n := after.byKey[src.Key]; n != nil {
+				for _, a := range after.Reach(n) {
+					still[accessKey{src.Key, a.Target.Key, a.Level}] = true
+				}
+			}
+			for _, a := range before.Reach(src) {
+				k := accessKey{src.Key, a.Target.Key, a.Level}
+				if current[k] || done[k] || still[k] {
+					continue
+				}
+				done[k] = true
+				out = append(out, ended{Access: a, src: src, end: at, reason: strings.Join(reasons[at], endReasonsSeparator)})
+			}
+		}
+	}
+	// in time order of ending
+	slices.SortStableFunc(out, func(a, b ended) int { return cmp.Compare(a.end, b.end) })
+	return out
 }
 
 // findUser finds a directory user by UPN, object id or display name.
