@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/huntbook/huntbook/jupyter"
 	"github.com/huntbook/huntbook/kql/types"
@@ -38,7 +40,7 @@ func TestParseParameters(t *testing.T) {
 }
 
 func TestInjectedSource(t *testing.T) {
-	declared, _ := ParseParameters("let user = \"a\";\nlet lookback = 14d;\nlet n = 5;\nlet when = datetime(2026-01-01);")
+	declared, _ := ParseParameters("let user = \"a\";\nlet lookback = 14d;\nlet n = 5;\nlet when = datetime(2026-01-01);\nlet ids = dynamic([]);")
 	tests := []struct {
 		values  map[string]any
 		want    string
@@ -54,6 +56,15 @@ func TestInjectedSource(t *testing.T) {
 		{map[string]any{"n": "seven"}, "", 0, `parameter n: "seven" is not a long`},
 		{map[string]any{"lookback": "soon"}, "", 0, `parameter lookback: "soon" is not a timespan`},
 		{map[string]any{"bad name": "x"}, "", 0, `parameter name "bad name" is not a KQL identifier`},
+		// Values as a YAML parameters file decodes them.
+		{map[string]any{"when": time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC)}, "let when = datetime(2026-02-03", 0, ""},
+		{map[string]any{"user": time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC)}, `let user = "2026-02-03T00:00:00Z";`, 0, ""},
+		{map[string]any{"ids": []any{"a", 2}}, `let ids = dynamic(["a",2]);`, 0, ""},
+		{map[string]any{"ids": `["x"]`}, `let ids = dynamic(["x"]);`, 0, ""},
+		{map[string]any{"user": map[string]any{"nested": 1}}, "", 0, "parameter user: the value is a mapping, not a string"},
+		{map[string]any{"n": []any{1}}, "", 0, "parameter n: the value is a list, not a long"},
+		{map[string]any{"user": nil}, "", 0, "parameter user: the value is null"},
+		{map[string]any{"extra2": []any{1}}, "let extra2 = dynamic([1]);", 1, ""},
 	}
 	for _, tc := range tests {
 		src, warns, err := InjectedSource(declared, tc.values)
@@ -164,4 +175,88 @@ func TestOutputsAndReport(t *testing.T) {
 	if strings.Contains(h, "<script>alert") || strings.Contains(h, "\x1b[") {
 		t.Error("report carries raw script or ANSI codes")
 	}
+}
+
+// A report opens the failed cell's query beside its error and says which
+// cells never ran.
+func TestReportFailedAndUnrunCells(t *testing.T) {
+	one, two := 1, 2
+	ok := []map[string]any{{"output_type": "execute_result", "data": map[string]any{"text/plain": "1"}}}
+	bad := []map[string]any{{"output_type": "error", "ename": "KQLError", "evalue": "x", "traceback": []any{"KQLError: x"}}}
+	nb := nbOf(t,
+		&Cell{CellType: "code", Source: "print 1", Metadata: map[string]any{}, ExecutionCount: &one, Outputs: ok},
+		&Cell{CellType: "code", Source: "T | where Nope", Metadata: map[string]any{}, ExecutionCount: &two, Outputs: bad},
+		&Cell{CellType: "code", Source: "print 3", Metadata: map[string]any{}},
+	)
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, nb, "r"); err != nil {
+		t.Fatal(err)
+	}
+	h := buf.String()
+	for _, want := range []string{
+		`<details class="src"><summary>query [1]</summary>`,
+		`<details class="src" open><summary>query [2] (failed)</summary><pre>T | where Nope</pre>`,
+		`<summary>query (not run: an earlier cell failed)</summary><pre>print 3</pre>`,
+	} {
+		if !strings.Contains(h, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+func TestTitleTruncatesRunes(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"print 1\nprint 2", "print 1"},
+		{strings.Repeat("é", 70), strings.Repeat("é", 57) + "..."},
+		{strings.Repeat("a", 60), strings.Repeat("a", 60)},
+	}
+	for _, tc := range tests {
+		if got := Title(&Cell{Source: Source(tc.src)}); got != tc.want {
+			t.Errorf("Title(%q) = %q, want %q", tc.src, got, tc.want)
+		}
+	}
+}
+
+// The bar is cut to the terminal's width (a wrapped line cannot be redrawn
+// in place) and keeps ticking while a cell runs.
+func TestTermProgressFitsAndTicks(t *testing.T) {
+	var buf syncBuffer
+	p := &TermProgress{W: &buf, Width: 40, Tick: 5 * time.Millisecond}
+	c := &Cell{Source: Source(strings.Repeat("SigninLogs | where x ", 10))}
+	p.Start(2)
+	p.Cell(1, 2, c)
+	time.Sleep(40 * time.Millisecond)
+	p.Done(1, 2, c, 0, nil)
+	p.Finish()
+	out := buf.String()
+	draws := strings.Split(out, "\r\x1b[K")
+	if len(draws) < 4 { // "", first draw, ticks..., done
+		t.Fatalf("%d draws, want ticks while the cell runs: %q", len(draws)-1, out)
+	}
+	for _, d := range draws[1:] {
+		line := strings.TrimSuffix(d, "\n")
+		if n := len([]rune(line)); n > 39 {
+			t.Errorf("line of %d runes on a 40-column terminal: %q", n, line)
+		}
+	}
+	if !strings.Contains(out, "1/2 cells") {
+		t.Errorf("no finished count: %q", out)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

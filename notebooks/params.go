@@ -1,11 +1,13 @@
 package notebooks
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huntbook/huntbook/kql/ast"
 	"github.com/huntbook/huntbook/kql/parser"
@@ -59,7 +61,20 @@ func ParseParameters(src string) ([]Param, error) {
 // as is; for other types it may also be a KQL literal (datetime(...), 7d).
 func Convert(p Param, raw any) (types.Value, error) {
 	t := p.Default.Type
-	s := fmt.Sprint(raw)
+	if t == types.Dynamic {
+		if _, isText := raw.(string); !isText {
+			// A YAML list or mapping (or number) is the dynamic value itself.
+			b, err := json.Marshal(jsonable(raw))
+			if err != nil {
+				return types.Value{}, fmt.Errorf("parameter %s: %v", p.Name, err)
+			}
+			raw = string(b)
+		}
+	}
+	s, err := scalarText(raw)
+	if err != nil {
+		return types.Value{}, fmt.Errorf("parameter %s: %v, not a %s (the default is %s)", p.Name, err, t, p.Default.Literal())
+	}
 	bad := func() (types.Value, error) {
 		return types.Value{}, fmt.Errorf("parameter %s: %q is not a %s (the default is %s)", p.Name, s, t, p.Default.Literal())
 	}
@@ -120,6 +135,52 @@ func Convert(p Param, raw any) (types.Value, error) {
 	return bad()
 }
 
+// scalarText is the text of a value from -p or a YAML parameters file.
+// YAML reads 2024-01-31 as a timestamp, written back in KQL's form; lists,
+// mappings and null are no scalar (fmt would print "map[...]" or "<nil>").
+func scalarText(raw any) (string, error) {
+	switch v := raw.(type) {
+	case nil:
+		return "", fmt.Errorf("the value is null")
+	case string:
+		return v, nil
+	case time.Time:
+		return v.UTC().Format(time.RFC3339Nano), nil
+	case []any:
+		return "", fmt.Errorf("the value is a list")
+	case map[string]any, map[any]any:
+		return "", fmt.Errorf("the value is a mapping")
+	}
+	return fmt.Sprint(raw), nil
+}
+
+// jsonable turns YAML's decoded values into what encoding/json writes.
+func jsonable(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = jsonable(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = jsonable(e)
+		}
+		return out
+	case map[any]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[fmt.Sprint(k)] = jsonable(e)
+		}
+		return out
+	}
+	return v
+}
+
 // litOf parses s as a KQL literal of type t.
 func litOf(s string, t types.Type) (types.Value, bool) {
 	e, err := parser.ParseExpr(s)
@@ -145,6 +206,10 @@ func infer(name string, raw any) Param {
 		return Param{Name: name, Default: types.NewLong(v)}
 	case float64:
 		return Param{Name: name, Default: types.NewReal(v)}
+	case time.Time:
+		return Param{Name: name, Default: types.NewDateTime(0)}
+	case []any, map[string]any, map[any]any:
+		return Param{Name: name, Default: types.NewDynamic(nil)}
 	}
 	s := fmt.Sprint(raw)
 	if _, err := strconv.ParseInt(s, 10, 64); err == nil {

@@ -38,6 +38,7 @@ img{max-width:100%%}
 footer{color:#586069;font-size:.8em;margin-top:3em}
 </style></head><body>
 `, html.EscapeString(title))
+	failed := false // a cell failed: later cells were not run
 	for _, c := range nb.Cells {
 		switch c.CellType {
 		case "markdown":
@@ -48,13 +49,25 @@ footer{color:#586069;font-size:.8em;margin-top:3em}
 				b.Write(out.Bytes())
 			}
 		case "code":
-			if c.HasTag(injectedTag) || strings.TrimSpace(string(c.Source)) != "" {
-				n := ""
-				if c.ExecutionCount != nil {
-					n = fmt.Sprintf(" [%d]", *c.ExecutionCount)
-				}
-				fmt.Fprintf(&b, "<details class=\"src\"><summary>query%s</summary><pre>%s</pre></details>\n", n, html.EscapeString(string(c.Source)))
+			cellFailed := false
+			for _, o := range c.Outputs {
+				cellFailed = cellFailed || o["output_type"] == "error"
 			}
+			if c.HasTag(injectedTag) || strings.TrimSpace(string(c.Source)) != "" {
+				label, open := "query", ""
+				if c.ExecutionCount != nil {
+					label += fmt.Sprintf(" [%d]", *c.ExecutionCount)
+				}
+				switch {
+				case cellFailed:
+					// The reader needs the query beside its error.
+					label, open = label+" (failed)", " open"
+				case failed && c.ExecutionCount == nil && len(c.Outputs) == 0:
+					label += " (not run: an earlier cell failed)"
+				}
+				fmt.Fprintf(&b, "<details class=\"src\"%s><summary>%s</summary><pre>%s</pre></details>\n", open, label, html.EscapeString(string(c.Source)))
+			}
+			failed = failed || cellFailed
 			for _, o := range c.Outputs {
 				b.WriteString(`<div class="output">`)
 				writeOutput(&b, o)

@@ -43,23 +43,31 @@ type Progress interface {
 // CellError is the error of a run stopped by a failing cell.
 type CellError struct {
 	Index          int // 0-based index in the notebook
+	CodeCell       int // 1-based among the code cells, as progress counts them
 	ExecutionCount int
 	EName, EValue  string
 	TimedOut       bool
 }
 
 func (e *CellError) Error() string {
-	where := fmt.Sprintf("cell In [%d]", e.ExecutionCount)
-	if e.ExecutionCount == 0 {
-		where = fmt.Sprintf("cell %d", e.Index+1)
-	}
 	if e.TimedOut {
-		return fmt.Sprintf("%s timed out: %s", where, e.EValue)
+		return fmt.Sprintf("%s timed out: %s", e.where(), e.EValue)
 	}
-	return fmt.Sprintf("%s failed: %s: %s", where, e.EName, e.EValue)
+	return fmt.Sprintf("%s failed: %s: %s", e.where(), e.EName, e.EValue)
 }
 
-// ErrRunTimeout wraps a CellError when the whole run's timeout ran out.
+// where names the cell as Jupyter shows it (In [3]); a cell stopped before
+// the kernel numbered it is named by its place among the code cells, the
+// number progress lines show.
+func (e *CellError) where() string {
+	if e.ExecutionCount > 0 {
+		return fmt.Sprintf("cell In [%d]", e.ExecutionCount)
+	}
+	return fmt.Sprintf("code cell %d", e.CodeCell)
+}
+
+// ErrRunTimeout wraps a CellError (or the kernel's start) when the whole
+// run's timeout ran out; errors.As still finds the CellError.
 var ErrRunTimeout = errors.New("notebook run timed out")
 
 const injectedTag = "injected-parameters"
@@ -117,6 +125,9 @@ func Execute(ctx context.Context, nb *Notebook, opts RunOptions) error {
 	}
 	client, err := jupyter.Start(ctx, jupyter.StartOptions{Argv: opts.Kernel, Env: opts.Env, Stderr: opts.KernelStderr})
 	if err != nil {
+		if ctx.Err() == context.DeadlineExceeded {
+			return fmt.Errorf("%w while the kernel started: %v", ErrRunTimeout, err)
+		}
 		return err
 	}
 	defer client.Shutdown()
@@ -175,6 +186,7 @@ func Execute(ctx context.Context, nb *Notebook, opts RunOptions) error {
 			cellErr = &CellError{Index: i, EName: "Aborted", EValue: "the kernel aborted the cell"}
 		}
 		if cellErr != nil {
+			cellErr.CodeCell = n
 			if c.ExecutionCount != nil {
 				cellErr.ExecutionCount = *c.ExecutionCount
 			}
@@ -195,7 +207,7 @@ func Execute(ctx context.Context, nb *Notebook, opts RunOptions) error {
 		}
 		if cellErr != nil {
 			if cellErr.EName == "RunTimeoutError" {
-				return fmt.Errorf("%w: %v", ErrRunTimeout, cellErr)
+				return fmt.Errorf("%w: %w", ErrRunTimeout, cellErr)
 			}
 			return cellErr
 		}
@@ -206,7 +218,7 @@ func Execute(ctx context.Context, nb *Notebook, opts RunOptions) error {
 // markFailure puts papermill's banner at the top of the notebook.
 func markFailure(nb *Notebook, e *CellError) {
 	banner := &Cell{ID: "huntbook-error", CellType: "markdown", Metadata: map[string]any{"tags": []any{"huntbook-error"}},
-		Source: Source(fmt.Sprintf("**An Exception was encountered at 'In [%d]'.**\n\n`%s`: %s", e.ExecutionCount, e.EName, e.EValue))}
+		Source: Source(fmt.Sprintf("**An Exception was encountered at '%s'.**\n\n`%s`: %s", strings.TrimPrefix(e.where(), "cell "), e.EName, e.EValue))}
 	nb.Cells = append([]*Cell{banner}, nb.Cells...)
 	e.Index++ // the banner shifted the cells
 }
@@ -257,8 +269,18 @@ func Title(c *Cell) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	if len(s) > 60 {
-		s = s[:57] + "..."
+	return truncate(s, 60)
+}
+
+// truncate shortens s to at most n runes, ending in "..." when cut; it
+// never splits a UTF-8 sequence.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
 	}
-	return s
+	if n <= 3 {
+		return string(r[:n])
+	}
+	return string(r[:n-3]) + "..."
 }

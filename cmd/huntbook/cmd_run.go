@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,6 +73,9 @@ Flags:`)
 		if os.IsNotExist(err) {
 			if data, ok := notebooks.Shipped(input); ok {
 				nb, err = notebooks.Parse(data)
+			} else {
+				err = fmt.Errorf("%s: no such notebook file, nor a shipped notebook of that name (shipped: %s)",
+					input, strings.Join(notebooks.ShippedNames(), ", "))
 			}
 		}
 		if err != nil {
@@ -127,13 +131,13 @@ Flags:`)
 	}
 	switch *progress {
 	case "bar":
-		opts.Progress = &notebooks.TermProgress{W: stderr}
+		opts.Progress = &notebooks.TermProgress{W: stderr, Width: columns(stderr)}
 	case "lines":
 		opts.Progress = &notebooks.LineProgress{W: stderr}
 	case "none":
 	case "auto":
 		if isTerminal(stderr) {
-			opts.Progress = &notebooks.TermProgress{W: stderr}
+			opts.Progress = &notebooks.TermProgress{W: stderr, Width: columns(stderr)}
 		} else {
 			opts.Progress = &notebooks.LineProgress{W: stderr}
 		}
@@ -170,6 +174,9 @@ Flags:`)
 			return runTimedOut
 		}
 		return runFailed
+	case errors.Is(runErr, notebooks.ErrRunTimeout):
+		fmt.Fprintln(stderr, "huntbook run:", runErr)
+		return runTimedOut
 	default:
 		fmt.Fprintln(stderr, "huntbook run:", runErr)
 		return runFailed
@@ -184,4 +191,16 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// columns is the width of the terminal w writes to: the terminal's own
+// size, else $COLUMNS, else 0 (the progress bar's default).
+func columns(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if n := termWidth(f); n > 0 {
+			return n
+		}
+	}
+	n, _ := strconv.Atoi(os.Getenv("COLUMNS"))
+	return n
 }

@@ -160,6 +160,42 @@ func TestRunNotebookEndToEnd(t *testing.T) {
 			t.Fatalf("outputs = %v", outs)
 		}
 	})
+
+	// The whole run's --timeout exits 3 as documented, names the cell as
+	// progress counts it and says where the notebook went.
+	t.Run("run timeout", func(t *testing.T) {
+		slow := `range i from 1 to 90000000 step 1 | where hash_sha256(tostring(i)) startswith "zzzz" | count`
+		nb := writeNotebook(t, dir, params, codeCell("print 1"), codeCell(slow), codeCell("print 3"))
+		o := runBatch(t, bin, ws, nb, "--timeout", "2s")
+		if o.code != runTimedOut {
+			t.Fatalf("exit %d, want %d: %s", o.code, runTimedOut, o.stderr)
+		}
+		for _, want := range []string{"notebook run timed out", "the run exceeded its 2s timeout", "output notebook written to"} {
+			if !strings.Contains(o.stderr, want) {
+				t.Errorf("stderr lacks %q: %s", want, o.stderr)
+			}
+		}
+		if strings.Contains(o.stderr, "cell 5") {
+			t.Errorf("cell named by its notebook index, not as progress counts it: %s", o.stderr)
+		}
+	})
+
+	t.Run("no such notebook", func(t *testing.T) {
+		o := runBatch(t, bin, ws, filepath.Join(dir, "nope.ipynb"))
+		if o.code != runUsage || !strings.Contains(o.stderr, "no such notebook file, nor a shipped notebook") || !strings.Contains(o.stderr, "incident-triage") {
+			t.Fatalf("exit %d: %s", o.code, o.stderr)
+		}
+	})
+
+	t.Run("parameters file with a mapping", func(t *testing.T) {
+		nb := writeNotebook(t, dir, params, codeCell("print who"))
+		f := filepath.Join(dir, "p.yaml")
+		os.WriteFile(f, []byte("who:\n  name: x\n"), 0o644)
+		o := runBatch(t, bin, ws, nb, "-f", f)
+		if o.code != runUsage || !strings.Contains(o.stderr, "parameter who: the value is a mapping, not a string") {
+			t.Fatalf("exit %d: %s", o.code, o.stderr)
+		}
+	})
 }
 
 func TestNotebooksListAndCopy(t *testing.T) {
