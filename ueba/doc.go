@@ -6,8 +6,11 @@
 //
 // One row per activity of SigninLogs, AuditLogs, OfficeActivity,
 // CloudAppEvents and AzureActivity (an Azure operation counts once, by its
-// outcome row), with Sentinel's columns. Logs without a location borrow
-// the country, city and ISP (autonomous system) sign-ins give the address.
+// outcome row), with Sentinel's columns plus InvestigationPriorityBits
+// (below). Logs without a location borrow the country, city and ISP
+// (autonomous system) the latest sign-in from the address gave, as of the
+// activity. UsersInsights.BlastRadius is the account's as of the end of
+// the activity's day (the access graph replayed to then).
 //
 // Baselines (Baseline) count, per account, its peers and the tenant, the
 // values of seven dimensions (action, app, browser, country, device, ISP,
@@ -18,6 +21,25 @@
 // out, touching only the accounts active on those days (incremental: no
 // history is recomputed). Peer and tenant baselines weigh each account
 // equally (the sum of each value's share of an account's activity).
+// Within a day the accounts are scored in parallel (the day's baseline is
+// fixed; each account's activities stay in order on one goroutine), and
+// rows are filled in place with cached dynamic values.
+//
+// # Incremental builds
+//
+// Write also saves the baseline in the workspace (StateFile,
+// ueba/baseline.state: a header line with format version, options
+// fingerprint, window end, BehaviorAnalytics row count and per-source
+// activity counts, then the account and tenant tallies, the window's days
+// and the sign-in locations, floats kept bit for bit). A build with
+// Options.Incremental reads only activities from the window end on, keeps
+// the BehaviorAnalytics rows before it and folds the new days in, dropping
+// days that leave the window; building day by day gives exactly the rows
+// of building at once (TimeProcessed aside). A last day not yet over (by
+// Options.Now or the workspace's end) is scored but left out of the saved
+// state, so the next build scores it again whole. When the saved baseline
+// does not fit (other options, changed history, missing rows) the build
+// reads everything and Tables.Stats.Reason says why.
 //
 // ActivityInsights holds, for each dimension the activity has, Sentinel's
 // five insights, which mean here:
@@ -57,7 +79,9 @@
 // surprisal of the joint. InvestigationPriority = min(10, floor(bits /
 // BitsPerPoint)), BitsPerPoint 4: each point is an activity 16 times less
 // likely than usual. It stays 0 until the baseline holds MinBaselineDays
-// (7), when everything is still new to it.
+// (7), when everything is still new to it. The cap keeps Sentinel's 0-10
+// range; InvestigationPriorityBits (a real column huntbook adds) keeps the
+// bits, so activities at the cap still order (sort by both).
 //
 // # UserPeerAnalytics
 //
@@ -73,8 +97,11 @@
 // the management group > subscription > resource group > resource
 // hierarchy, with the Purview classifications and labels of each
 // resource's data assets. The directory comes from entities.json or
-// IdentityInfo; AzureActivity role assignment writes and deletes and
-// AuditLogs app role grants made in the window are applied on top.
+// IdentityInfo (as before the logs); AzureActivity role assignment writes
+// and deletes, AuditLogs app role grants and group membership changes
+// ("Add member to group", "Remove member from group") made in the window
+// are applied on top, each from its instant, so the graph can be built as
+// of any time.
 // Rows: every group a user or service principal is a member of, every
 // principal it owns or controls, every scope and resource it reaches:
 //
@@ -84,6 +111,10 @@
 //	             membership), Inherited (at an enclosing scope), Group (through
 //	             group membership, nested or not), ServicePrincipal (through an
 //	             owned or controlled service principal)
+//	AccessStartTime  when the path's last-granted hop began in the logs (null: before them)
+//	AccessEndTime    for access held in the window and gone at the build's instant: the
+//	                 role assignment deletion or group removal that took it away, with
+//	                 AccessEndReason "Role assignment deleted" or "Removed from group"
 //
 // BlastRadius is High for a privileged directory role or app permission
 // (Global Administrator, RoleManagement.ReadWrite.Directory, ...) or a
