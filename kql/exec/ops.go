@@ -167,12 +167,24 @@ func (r *runner) evalCols(in *table.Table, exprs []*cexpr) ([]*table.Column, err
 		serial = serial || e.serial
 	}
 	nc := numChunks(n, serial)
+	out := make([]*table.Column, len(exprs))
 	parts := make([][]*table.Column, len(exprs))
-	for i := range parts {
+	for i, e := range exprs {
+		if e.col >= 0 && !e.isConst && in.Columns[e.col].Type == storeType(e.typ) {
+			// a bare column: the input's own (callers rename their copy),
+			// not chunk views concatenated into a copy of it
+			c := *in.Columns[e.col]
+			c.Name = ""
+			out[i] = &c
+			continue
+		}
 		parts[i] = make([]*table.Column, nc)
 	}
 	err := r.forChunks(n, serial, func(ci, lo, hi int) error {
 		for i, e := range exprs {
+			if out[i] != nil {
+				continue
+			}
 			col, err := e.vec(in, lo, hi)
 			if err != nil {
 				return err
@@ -184,8 +196,10 @@ func (r *runner) evalCols(in *table.Table, exprs []*cexpr) ([]*table.Column, err
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*table.Column, len(exprs))
 	for i, e := range exprs {
+		if out[i] != nil {
+			continue
+		}
 		if nc == 1 {
 			out[i] = parts[i][0]
 			if out[i].Type != storeType(e.typ) {
