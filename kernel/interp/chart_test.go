@@ -66,8 +66,14 @@ func TestChartFallbacks(t *testing.T) {
 	if _, ok := data["image/png"]; ok {
 		t.Fatal("a chart was drawn from a table without numbers")
 	}
-	if plain := data["text/plain"].(string); !strings.Contains(plain, "render timechart (chart failed: ") {
+	if plain := data["text/plain"].(string); !strings.Contains(plain, "; chart failed: render timechart: ") || !strings.HasSuffix(plain, "; showing the table)") || strings.Contains(plain, "no chart renderer") {
 		t.Errorf("fallback footer:\n%s", plain)
+	}
+	// An unknown visualization is reported even on a one-value result,
+	// which otherwise shows as its bare value.
+	data = lastResult(t, mustRun(t, in, "print x = 1 | render foochart"))
+	if plain := data["text/plain"].(string); !strings.Contains(plain, "chart failed: render foochart: unknown visualization") {
+		t.Errorf("unknown visualization on a 1x1 result:\n%s", plain)
 	}
 	// Without a renderer, the table says so.
 	in.RenderChart = nil

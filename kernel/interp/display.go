@@ -43,7 +43,8 @@ func Bundle(r Result, maxRows int) map[string]any {
 		"text/plain":       TableText(r, maxRows),
 		"application/json": TableJSON(t, maxRows),
 	}
-	if t.Rows() == 1 && len(t.Columns) == 1 {
+	// A bare value, unless the footer has something to say about a chart.
+	if t.Rows() == 1 && len(t.Columns) == 1 && r.Chart == nil && r.ChartError == "" {
 		data["text/plain"] = t.Columns[0].Value(0).String()
 	}
 	return data
@@ -77,6 +78,9 @@ func footer(r Result, maxRows int) string {
 	}
 	if r.Chart != nil {
 		s += fmt.Sprintf("; render %s: no chart renderer connected, showing the table", r.Chart.Kind)
+	}
+	if r.ChartError != "" {
+		s += "; chart failed: " + r.ChartError + "; showing the table"
 	}
 	for _, w := range r.Warnings {
 		s += "\nwarning: " + w

@@ -31,8 +31,11 @@ type Result struct {
 	// interpreter keeps such results for %who and later use.
 	Name string
 	// Chart is set when the query ended in | render.
-	Chart   *ChartRequest
-	Elapsed time.Duration
+	Chart *ChartRequest
+	// ChartError says why the requested chart could not be drawn (the
+	// table is shown instead).
+	ChartError string
+	Elapsed    time.Duration
 	// Warnings are the provider's notices (partial results, rows that did
 	// not load); they are shown under the table.
 	Warnings []string

@@ -332,7 +332,7 @@ func (in *Interpreter) bundle(r Result) (map[string]any, map[string]any) {
 		case errors.Is(err, errTableChart):
 			r.Chart = nil
 		default:
-			r.Chart = &ChartRequest{Kind: r.Chart.Kind + " (chart failed: " + err.Error() + ")"}
+			r.Chart, r.ChartError = nil, err.Error()
 		}
 	}
 	return Bundle(r, maxRows), nil
