@@ -2,6 +2,7 @@ package interp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -668,14 +669,51 @@ func runExport(ctx context.Context, c *Call) error {
 		}
 		return errors.New(msg)
 	}
-	// Write beside the target and rename, so a failed export leaves no
-	// half file in its place.
 	dir := filepath.Dir(file)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".*")
-	if err != nil {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("export to %s: the folder %s does not exist", file, dir)
+	}
+	if err := writeFileAtomic(file, func(w io.Writer) error { return write(w, t) }); err != nil {
 		return fmt.Errorf("export to %s: %w", file, err)
 	}
-	err = write(tmp, t)
+	note := ""
+	if strings.EqualFold(filepath.Ext(file), ".csv") {
+		// CSV has no types: a schema file beside it (the workspace folder
+		// format) makes huntbook read the columns back as they were, e.g.
+		// ResultType stays a string instead of becoming a long.
+		base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		sf := schemas.File{Name: base}
+		for _, col := range t.Columns {
+			sf.Properties = append(sf.Properties, schemas.Property{Name: col.Name, Type: col.Type.String()})
+		}
+		js, err := json.MarshalIndent(sf, "", " ")
+		if err == nil {
+			err = writeFileAtomic(filepath.Join(dir, base+".schema.json"), func(w io.Writer) error {
+				_, err := w.Write(append(js, '\n'))
+				return err
+			})
+		}
+		if err != nil {
+			return fmt.Errorf("export to %s: column types: %w", file, err)
+		}
+		note = fmt.Sprintf(" (column types in %s.schema.json)", base)
+	}
+	c.Stdout(fmt.Sprintf("Wrote %s (%d columns) to %s%s\n", plural(t.Rows(), "row"), len(t.Columns), file, note))
+	return nil
+}
+
+// writeFileAtomic writes beside the target and renames, so a failed export
+// leaves no half file in its place. The file is readable by others, as a
+// plain create would make it (CreateTemp makes it private).
+func writeFileAtomic(file string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
+	if err != nil {
+		return err
+	}
+	err = write(tmp)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -684,10 +722,8 @@ func runExport(ctx context.Context, c *Call) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("export to %s: %w", file, err)
 	}
-	c.Stdout(fmt.Sprintf("Wrote %s (%d columns) to %s\n", plural(t.Rows(), "row"), len(t.Columns), file))
-	return nil
+	return err
 }
 
 func runConfig(ctx context.Context, c *Call) error {

@@ -313,8 +313,15 @@ func TestExport(t *testing.T) {
 	for _, ext := range []string{"csv", "jsonl", "parquet"} {
 		file := filepath.Join(out, "failed."+ext)
 		rec := mustRun(t, in, "%export Failed "+file)
-		if want := "Wrote 2 rows (2 columns) to " + file + "\n"; rec.text() != want {
+		want := "Wrote 2 rows (2 columns) to " + file + "\n"
+		if ext == "csv" {
+			want = "Wrote 2 rows (2 columns) to " + file + " (column types in failed.schema.json)\n"
+		}
+		if rec.text() != want {
 			t.Errorf("%%export printed %q, want %q", rec.text(), want)
+		}
+		if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, %v; want rw-r--r-- like a plain file", file, st.Mode(), err)
 		}
 		// Read the file back through the workspace loader.
 		ws := t.TempDir()
@@ -347,7 +354,7 @@ func TestExport(t *testing.T) {
 		{"%export Failed " + filepath.Join(out, "x.txt"), "the extension must be .csv, .jsonl or .parquet"},
 		{"%export Nope " + filepath.Join(out, "x.csv"), "no kept result named Nope (kept: _, Failed)"},
 		{"%export Failed", "expected NAME FILE"},
-		{"%export Failed " + filepath.Join(out, "no", "such", "dir.csv"), "export to"},
+		{"%export Failed " + filepath.Join(out, "no", "such", "dir.csv"), "the folder " + filepath.Join(out, "no", "such") + " does not exist"},
 	}
 	for _, b := range bad {
 		_, reply := run(t, in, b.code)
@@ -565,4 +572,27 @@ func mustTime(t *testing.T, s string) time.Time {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// A CSV export reads back with its column types: digits in a string column
+// (Sentinel's ResultType) stay strings instead of being inferred as longs.
+func TestExportCSVKeepsTypes(t *testing.T) {
+	in, _ := connected(t)
+	out := t.TempDir()
+	mustRun(t, in, `print ResultType = "50126", When = datetime(2026-01-02), Bag = dynamic({"a": 1}) | as R`)
+	mustRun(t, in, "%export R "+filepath.Join(out, "codes.csv"))
+	w, err := workspace.Open(out, workspace.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := w.Load(context.Background(), "codes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []types.Type{types.String, types.DateTime, types.Dynamic}
+	for i, c := range back.Columns {
+		if c.Type != want[i] {
+			t.Errorf("column %s read back as %s, want %s", c.Name, c.Type, want[i])
+		}
+	}
 }
