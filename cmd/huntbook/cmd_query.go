@@ -200,7 +200,7 @@ func renderTemplate(name string, params []string, p providers.Provider) (string,
 	}
 	text, err := q.Render(args, opts)
 	if err != nil {
-		return "", fmt.Errorf("template %s: %w", q.Name, err)
+		return "", err // names the query already
 	}
 	return text, nil
 }

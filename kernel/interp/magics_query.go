@@ -133,7 +133,7 @@ func runQueryMagic(ctx context.Context, c *Call) error {
 		}
 		text, err := q.Render(args, opts)
 		if err != nil {
-			return fmt.Errorf("%s: %w", q.Name, err)
+			return err // names the query already
 		}
 		return c.RunQuery(ctx, text)
 	}

@@ -113,7 +113,7 @@ func TestQueryTemplates(t *testing.T) {
 		{"%query frob", `unknown subcommand "frob"`},
 		{"%query run", "run needs a template NAME"},
 		{"%query run nosuch", "nosuch"},
-		{"%query run by_account", "account"},
+		{"%query run by_account", "%query: query Events.by_account: parameter account is required"},
 		{"%query run by_account account", "parameters are written NAME=VALUE"},
 		{"%query run by_account account=a account=b", "parameter account given twice"},
 		{"%query run failures_by_account event_id=many", "many"},
@@ -123,6 +123,10 @@ func TestQueryTemplates(t *testing.T) {
 		_, reply := run(t, in, b.code)
 		if reply.Err == nil || !strings.Contains(reply.Err.Value, b.want) {
 			t.Errorf("%s: %+v, want %q", b.code, reply.Err, b.want)
+		}
+		// The template's name is said once, not once per layer.
+		if reply.Err != nil && strings.Count(reply.Err.Value, "by_account") > 1 {
+			t.Errorf("%s: name repeated in %q", b.code, reply.Err.Value)
 		}
 	}
 	if r := in.Complete("%query run Events.f", 19); strings.Join(r.Matches, ",") != "Events.failures_by_account" || r.CursorStart != 11 {
