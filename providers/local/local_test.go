@@ -70,6 +70,51 @@ func TestSessionOnWorkspace(t *testing.T) {
 	if err != nil || len(tables) < 10 {
 		t.Fatalf("tables = %d, %v", len(tables), err)
 	}
+	// Row counts: a loaded table's from its load, the others' from what
+	// the generated tenant's workspace.json records.
+	for _, ti := range tables {
+		switch ti.Name {
+		case "SigninLogs":
+			if ti.Rows != tbl.Rows() {
+				t.Errorf("SigninLogs rows = %d, want %d", ti.Rows, tbl.Rows())
+			}
+		case "AuditLogs":
+			audit, _, err := p.spaces[0].Load(ctx, "AuditLogs")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ti.Rows != audit.Rows() || ti.Rows <= 0 {
+				t.Errorf("AuditLogs rows before loading = %d, want %d", ti.Rows, audit.Rows())
+			}
+		}
+	}
+}
+
+// A folder of one's own exports records no row counts: unknown until loaded.
+func TestTablesRowsUnknownUntilLoaded(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Mine.csv"), []byte("a,b\n1,x\n2,y\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := New("", []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rows := func() int {
+		tables, err := p.Tables(ctx)
+		if err != nil || len(tables) != 1 {
+			t.Fatalf("tables = %v, %v", tables, err)
+		}
+		return tables[0].Rows
+	}
+	if n := rows(); n != -1 {
+		t.Errorf("rows before loading = %d, want -1 (unknown)", n)
+	}
+	run(t, p.NewSession(), "Mine | count", providers.QueryOptions{})
+	if n := rows(); n != 2 {
+		t.Errorf("rows after loading = %d, want 2", n)
+	}
 }
 
 func TestParametersCannotChangeQueryShape(t *testing.T) {
