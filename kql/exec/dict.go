@@ -103,9 +103,13 @@ func buildDictParallel(strs []string) ([]string, []uint32) {
 				m := make(map[string]uint32, 1024)
 				var d []string
 				for i := lo; i < hi; i++ {
+					if i-lo == earlyCheck && len(d) > earlyCheck/2 {
+						failed.Store(true)
+						return
+					}
 					c, ok := m[strs[i]]
 					if !ok {
-						if len(d) >= limit || i-lo == earlyCheck && len(d) > earlyCheck/2 {
+						if len(d) >= limit {
 							failed.Store(true)
 							return
 						}
@@ -186,9 +190,16 @@ func buildDynDict(dyns []any) ([]any, []uint32) {
 		if !ok {
 			return nil, nil
 		}
+		// Dynamic columns are either a few shapes repeated (locations) or
+		// a value per event (device ids, target lists): more than a quarter
+		// distinct at a checkpoint (each power of two from the early
+		// check) already means the latter.
+		if i >= earlyCheck && i&(i-1) == 0 && len(dict)*maxDictRatio > i {
+			return nil, nil
+		}
 		c, ok := m[k]
 		if !ok {
-			if len(dict) >= limit || i == earlyCheck && len(dict) > earlyCheck/2 {
+			if len(dict) >= limit {
 				return nil, nil
 			}
 			c = uint32(len(dict))
@@ -227,9 +238,12 @@ func buildDict(strs []string) ([]string, []uint32) {
 	var dict []string
 	codes := make([]uint32, len(strs))
 	for i, s := range strs {
+		if i == earlyCheck && len(dict) > earlyCheck/2 {
+			return nil, nil
+		}
 		c, ok := m[s]
 		if !ok {
-			if len(dict) >= limit || i == earlyCheck && len(dict) > earlyCheck/2 {
+			if len(dict) >= limit {
 				return nil, nil
 			}
 			c = uint32(len(dict))

@@ -129,3 +129,39 @@ func BenchmarkDynamicPropertyDistinctBags(b *testing.B) {
 		}
 	}
 }
+
+// The early checks give up on a column that is mostly distinct by then,
+// whether or not the checkpoint row itself is new; these columns would fit
+// the final limit, since everything after the checkpoint repeats one value.
+func TestDictEarlyCheck(t *testing.T) {
+	n := earlyCheck * 5
+	strs := make([]string, n)
+	dyns := make([]any, n)
+	for i := range n {
+		if i < earlyCheck {
+			strs[i] = fmt.Sprint("v", i)
+			b := types.NewBag()
+			b.Set("id", int64(i))
+			dyns[i] = b
+			continue
+		}
+		strs[i], dyns[i] = strs[0], dyns[0] // repeats from the checkpoint on
+	}
+	shared := types.NewBag()
+	if d, _ := buildDict(strs); d != nil {
+		t.Errorf("buildDict encoded a column distinct up to the early check (%d values)", len(d))
+	}
+	if d, _ := buildDictParallel(strs); d != nil {
+		t.Errorf("buildDictParallel encoded a column distinct up to the early check (%d values)", len(d))
+	}
+	if d, _ := buildDynDict(dyns); d != nil {
+		t.Errorf("buildDynDict encoded a column distinct up to the early check (%d values)", len(d))
+	}
+	// a few shapes repeated are encoded
+	for i := range dyns {
+		dyns[i] = []any{shared, nil, "x", int64(1)}[i%4]
+	}
+	if d, codes := buildDynDict(dyns); len(d) != 4 || len(codes) != n {
+		t.Errorf("four repeated values: dictionary of %d, %d codes", len(d), len(codes))
+	}
+}
