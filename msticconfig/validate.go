@@ -3,6 +3,8 @@ package msticconfig
 import (
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -214,9 +216,34 @@ func (cfg *Config) checkQueryDefs(c *checker, sec entry) {
 		return
 	}
 	c.fields(es, "QueryDefinitions", map[string]func(entry){
-		"Default": func(e entry) { cfg.queryDefault, _ = c.strList(e.Value, "QueryDefinitions.Default") },
-		"Custom":  func(e entry) { cfg.queryCustom, _ = c.strList(e.Value, "QueryDefinitions.Custom") },
+		"Default": func(e entry) { cfg.queryDefault = c.folderList(e.Value, "QueryDefinitions.Default", "query templates") },
+		"Custom":  func(e entry) { cfg.queryCustom = c.folderList(e.Value, "QueryDefinitions.Custom", "query templates") },
 	})
+}
+
+// folderList reads a list of folders and warns of those that do not exist:
+// MSTICPy and huntbook skip them quietly, so what they hold (what) never
+// loads and nothing else says why.
+func (c *checker) folderList(n *yaml.Node, path, what string) []string {
+	dirs, ok := c.strList(n, path)
+	if !ok {
+		return dirs
+	}
+	for i, item := range deref(n).Content {
+		dir := dirs[i]
+		if st, err := os.Stat(expandHome(dir)); err == nil && st.IsDir() {
+			continue
+		} else if err == nil {
+			c.warnf(item, fmt.Sprintf("%s[%d]", path, i), "%s is a file, not a folder, so no %s load from it", dir, what)
+			continue
+		}
+		where := ""
+		if !filepath.IsAbs(expandHome(dir)) {
+			where = " (a relative path is read from the current folder)"
+		}
+		c.warnf(item, fmt.Sprintf("%s[%d]", path, i), "folder %s does not exist%s, so no %s load from it", dir, where, what)
+	}
+	return dirs
 }
 
 // checkAuthMethods validates a list of MSTICPy credential names.
@@ -501,8 +528,8 @@ func (cfg *Config) checkDataProviders(c *checker, sec entry) {
 				continue
 			}
 			c.fields(fs, path, map[string]func(entry){
-				"data_paths":  func(e entry) { cfg.localData, _ = c.strList(e.Value, join(path, e.Key)) },
-				"query_paths": func(e entry) { cfg.localQueries, _ = c.strList(e.Value, join(path, e.Key)) },
+				"data_paths":  func(e entry) { cfg.localData = c.folderList(e.Value, join(path, e.Key), "tables") },
+				"query_paths": func(e entry) { cfg.localQueries = c.folderList(e.Value, join(path, e.Key), "query templates") },
 			})
 		case pe.Key == "Kusto" || strings.HasPrefix(pe.Key, "Kusto-"):
 			cfg.kustoEntry(c, pe, path, strings.TrimPrefix(pe.Key, "Kusto-"))
