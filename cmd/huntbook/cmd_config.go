@@ -77,7 +77,7 @@ func runConfigValidate(args []string, stdout, stderr io.Writer) int {
 			warns++
 		}
 	}
-	fmt.Fprintf(stderr, "%s: %d errors, %d warnings\n", cfg.File, errs, warns)
+	fmt.Fprintf(stderr, "%s: %s, %s\n", cfg.File, counted(errs, "error"), counted(warns, "warning"))
 	if errs > 0 {
 		return 1
 	}
@@ -113,7 +113,15 @@ func runConfigShow(args []string, stdout, stderr io.Writer) int {
 	if err := cfg.Err(); err != nil {
 		var invalid *msticconfig.InvalidError
 		errors.As(err, &invalid)
-		fmt.Fprintf(stderr, "%s: %d errors; run 'huntbook config validate %s' for details\n", cfg.File, len(invalid.Findings), cfg.File)
+		fmt.Fprintf(stderr, "%s: %s; run 'huntbook config validate %s' for details\n", cfg.File, counted(len(invalid.Findings), "error"), cfg.File)
 	}
 	return 0
+}
+
+// counted is "1 error", "2 errors", "0 warnings".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
