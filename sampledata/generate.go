@@ -57,6 +57,9 @@ type gen struct {
 	start, end int64 // ticks
 	days       int
 	incidents  int // incident numbers handed out so far
+	// alertMitre holds each alert's tactics and techniques by
+	// SystemAlertId, for the incidents that group them
+	alertMitre map[string][2]string
 	// anonymizing exits stories route a user through, by address, so
 	// Defender for Cloud Apps rows from them say where they really are
 	proxies map[string]*proxy

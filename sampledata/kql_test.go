@@ -357,6 +357,19 @@ CloudAppEvents
 | join kind=inner (labels | project New = LabelId, NewName = LabelName, NewOrder = Order) on New
 | where NewOrder < OldOrder
 | summarize Downgrades = count() by User, OldName, NewName`, nil},
+		// Sentinel's AdditionalData lists the incident's tactics and
+		// techniques; hunters count them (MostTriggeredMitreTechniques).
+		{"Sentinel: MITRE techniques of incidents", `
+SecurityIncident
+| summarize arg_max(TimeGenerated, *) by IncidentNumber
+| mv-expand AlertId = AlertIds to typeof(string)
+| join kind=inner (SecurityAlert
+    | mv-expand AlertTechnique = todynamic(Techniques) to typeof(string)
+    | summarize AlertTechniques = make_set(AlertTechnique) by SystemAlertId) on $left.AlertId == $right.SystemAlertId
+| extend Missing = set_difference(AlertTechniques, AdditionalData.techniques)
+| project IncidentNumber, Covered = array_length(AdditionalData.tactics) > 0 and array_length(Missing) == 0`, func(t *testing.T, tb *table.Table) {
+			same(t, "incidents whose AdditionalData holds their alerts' tactics and techniques", column(t, tb, "Covered"), []string{"true"})
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

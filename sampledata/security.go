@@ -1,6 +1,7 @@
 package sampledata
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -281,7 +282,36 @@ func (g *gen) emitAlert(r *rnd, a alert) string {
 	row.str("Entities", "["+strings.Join(ents, ",")+"]").str("ExtendedProperties", "{}")
 	row.str("WorkspaceSubscriptionId", g.m.subscription("Platform-Prod").SubscriptionID).str("WorkspaceResourceGroup", "rg-monitoring")
 	g.e.emit(row)
+	if g.alertMitre == nil {
+		g.alertMitre = map[string][2]string{}
+	}
+	g.alertMitre[id] = [2]string{a.tactics, a.techniques}
 	return id
+}
+
+// incidentMitre gathers the tactics and techniques of an incident's alerts,
+// in first-seen order, as Sentinel lists them in AdditionalData.
+func (g *gen) incidentMitre(alertIDs []string) (tactics, techniques []any) {
+	seen := map[string]bool{}
+	add := func(list *[]any, v string) {
+		if v = strings.TrimSpace(v); v != "" && !seen[v] {
+			seen[v] = true
+			*list = append(*list, v)
+		}
+	}
+	tactics, techniques = []any{}, []any{}
+	for _, id := range alertIDs {
+		m := g.alertMitre[id]
+		for _, t := range strings.Split(m[0], ",") {
+			add(&tactics, t)
+		}
+		var techs []string
+		json.Unmarshal([]byte(m[1]), &techs) // our own JSON array
+		for _, t := range techs {
+			add(&techniques, t)
+		}
+	}
+	return tactics, techniques
 }
 
 // incidentSeq numbers incidents. Background incidents come first, so turning
@@ -305,7 +335,9 @@ func (g *gen) emitIncident(r *rnd, number int, title, severity string, first, la
 	row.dyn("AlertIds", ids).dyn("BookmarkIds", []any{}).dyn("Comments", []any{}).dyn("Tasks", []any{}).dyn("Labels", []any{})
 	row.dyn("RelatedAnalyticRuleIds", []any{})
 	row.dyn("Owner", bag("objectId", nil, "email", nil, "assignedTo", nil, "userPrincipalName", nil))
-	row.dyn("AdditionalData", bag("alertsCount", int64(len(alertIDs)), "bookmarksCount", int64(0), "commentsCount", int64(0), "alertProductNames", prods))
+	tactics, techniques := g.incidentMitre(alertIDs)
+	row.dyn("AdditionalData", bag("alertsCount", int64(len(alertIDs)), "bookmarksCount", int64(0), "commentsCount", int64(0), "alertProductNames", prods,
+		"tactics", tactics, "techniques", techniques))
 	sub := g.m.subscription("Platform-Prod").SubscriptionID
 	row.str("IncidentUrl", "https://portal.azure.com/#asset/Microsoft_Azure_Security_Insights/Incident/subscriptions/"+sub+
 		"/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-sentinel-prod/providers/Microsoft.SecurityInsights/Incidents/"+name)
