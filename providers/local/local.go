@@ -123,10 +123,12 @@ func SampleDir(cfg sampledata.Config) (string, error) {
 	if err != nil || base == "" {
 		base = os.TempDir()
 	}
-	key := fmt.Sprintf("sample-%s-u%d-d%d-s%d-x%g-%s", cfg.Name, cfg.Users, cfg.Days, cfg.Seed, cfg.Scale, cfg.End.UTC().Format("20060102T15"))
+	prefix := fmt.Sprintf("sample-%s-u%d-d%d-s%d-x%g-", cfg.Name, cfg.Users, cfg.Days, cfg.Seed, cfg.Scale)
+	suffix := ""
 	if cfg.NoStories {
-		key += "-nostories"
+		suffix = "-nostories"
 	}
+	key := prefix + cfg.End.UTC().Format("20060102T15") + suffix
 	dir := filepath.Join(base, "huntbook", key)
 	if _, err := os.Stat(filepath.Join(dir, "workspace.json")); err == nil {
 		return dir, nil
@@ -151,7 +153,40 @@ func SampleDir(cfg sampledata.Config) (string, error) {
 		}
 		return "", fmt.Errorf("sample tenant: %w", err)
 	}
+	pruneSamples(filepath.Dir(dir), prefix, suffix, keepSamples)
 	return dir, nil
+}
+
+// keepSamples is how many tenants of one configuration stay cached. The
+// default tenant ends at the current hour, so a new one (about 170 MB) is
+// generated every hour it is used; without pruning the cache grows without
+// bound. The previous one is kept for a kernel still reading it.
+const keepSamples = 2
+
+// pruneSamples removes all but the newest keep tenant folders named
+// prefix + END + suffix in dir (END sorts by time as written).
+func pruneSamples(dir, prefix, suffix string, keep int) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	var same []string
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() || !strings.HasPrefix(n, prefix) || !strings.HasSuffix(n, suffix) {
+			continue
+		}
+		end := strings.TrimSuffix(strings.TrimPrefix(n, prefix), suffix)
+		if _, err := time.Parse("20060102T15", end); err != nil {
+			continue // another configuration, or a folder being written
+		}
+		same = append(same, n)
+	}
+	sort.Strings(same)
+	for len(same) > keep {
+		os.RemoveAll(filepath.Join(dir, same[0]))
+		same = same[1:]
+	}
 }
 
 // Workspaces returns the opened workspaces (after Connect).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -174,5 +175,36 @@ func TestGeneratedFolderPinsNow(t *testing.T) {
 	res = run(t, p.NewSession(), "SigninLogs | where TimeGenerated > ago(1d) | count", providers.QueryOptions{})
 	if res[0].Table.Columns[0].Ints[0] == 0 {
 		t.Fatal("ago(1d) found nothing in a generated tenant")
+	}
+}
+
+// The default sample tenant ends at the current hour, so each hour of use
+// writes a new one: older ones of the same configuration are pruned, others
+// are left alone.
+func TestPruneSamples(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{
+		"sample--u0-d0-s0-x0-20261123T10", "sample--u0-d0-s0-x0-20261123T11", "sample--u0-d0-s0-x0-20261123T12",
+		"sample--u0-d0-s0-x0-20261123T09-nostories", // another configuration
+		"sample--u0-d0-s7-x0-20261123T09",           // another seed
+		"sample--u0-d0-s0-x0-20261123T13.tmp123",    // being written
+	}
+	for _, n := range names {
+		if err := os.Mkdir(filepath.Join(dir, n), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pruneSamples(dir, "sample--u0-d0-s0-x0-", "", 2)
+	entries, _ := os.ReadDir(dir)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	want := []string{
+		"sample--u0-d0-s0-x0-20261123T09-nostories", "sample--u0-d0-s0-x0-20261123T11", "sample--u0-d0-s0-x0-20261123T12",
+		"sample--u0-d0-s0-x0-20261123T13.tmp123", "sample--u0-d0-s7-x0-20261123T09",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("left:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
