@@ -132,7 +132,7 @@ func (d *dynCache) get(text []byte, asString bool) any {
 		v = string(text)
 	}
 	if !d.off {
-		if len(d.m) < internMaxSize/4 {
+		if len(d.m) < internMaxSize {
 			d.m[string(text)] = v
 		}
 		if d.lookups == internProbe/4 && d.hits*4 < d.lookups {
