@@ -644,6 +644,9 @@ func (r *runner) sortOp(by []*ast.OrderExpr, in *table.Table, limit int) (*table
 	}
 	for i := range keys {
 		keys[i].col = cols[i]
+		if strCoded(cols[i]) && len(cols[i].Dict) <= len(cols[i].Codes) {
+			keys[i].rank = dictRanks(cols[i].Dict)
+		}
 	}
 	n := in.Rows()
 	// ties break on the row number, which makes the sort stable
@@ -722,10 +725,36 @@ type sortKey struct {
 	col        *table.Column
 	desc       bool
 	nullsFirst bool
+	rank       []uint32 // of a coded string column: each code's place in string order
+}
+
+// dictRanks orders a dictionary once, so that rows of a coded column
+// compare as two integers instead of two strings.
+func dictRanks(dict []string) []uint32 {
+	order := make([]uint32, len(dict))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(dict[a], dict[b]) })
+	rank := make([]uint32, len(dict))
+	for r, c := range order {
+		rank[c] = uint32(r)
+	}
+	return rank
 }
 
 func compareRows(keys []sortKey, a, b int) int {
 	for _, k := range keys {
+		if k.rank != nil { // strings are never null
+			c := cmp.Compare(k.rank[k.col.Codes[a]], k.rank[k.col.Codes[b]])
+			if k.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+			continue
+		}
 		c := compareCell(k.col, a, b, k.desc, k.nullsFirst)
 		if c != 0 {
 			return c
