@@ -20,8 +20,14 @@
 // values are dictionary-encoded once per catalog column (dict.go,
 // table.Column.Codes): grouping then indexes arrays by code, predicates and
 // dynamic property access run once per distinct value, and dcount/make_set
-// dedupe integer pairs. summarize gives rows global group ids first, so
-// each aggregate folds all rows into one state without merges.
+// dedupe integer pairs; sort compares codes by their rank in string order.
+// A column that arrives encoded (the workspace loader encodes as it parses)
+// is used as it is. A property d.key of a dynamic column too distinct to
+// encode whole is coded once per (column, key) and kept with the column
+// (project.go), so repeated reads of DeviceDetail.operatingSystem cost a
+// slice of codes. summarize gives rows global group ids first, so each
+// aggregate folds all rows into one state without merges. Result columns
+// are named by kql/naming, the rules the binder's schemas follow.
 //
 // Anything not implemented fails with an *Error saying "not supported yet",
 // never with a wrong answer.
