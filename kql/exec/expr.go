@@ -25,6 +25,10 @@ type cexpr struct {
 	// dictionary without building the column (a property projection), for
 	// consumers that work per distinct value; ok false means use eval.
 	coded func(in *table.Table, lo, hi int) (dict []any, codes []uint32, ok bool)
+	// whole, when set, may evaluate all rows at once where that is cheaper
+	// than chunks joined afterwards (a lookup per row through codes); ok
+	// false means evaluate in chunks.
+	whole func(in *table.Table) (col *table.Column, ok bool)
 }
 
 // vec evaluates e over lo..hi.

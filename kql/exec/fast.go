@@ -256,6 +256,45 @@ func (c *compiler) fastCall(name string, args []*cexpr, rt types.Type) *cexpr {
 			remap []uint32
 		}
 		var memo perEntry[recoded]
+		// fromCodes converts coded dynamic values once per distinct value,
+		// recoded so that equal strings share a code (distinct bags can
+		// hold the same string).
+		fromCodes := func(src []any, codes []uint32) *table.Column {
+			rc := memo.get(unsafe.Pointer(unsafe.SliceData(src)), len(src), func() recoded {
+				var r recoded
+				r.remap = make([]uint32, len(src))
+				seen := map[string]uint32{}
+				for k, d := range src {
+					s := ""
+					if d != nil {
+						s = functions.ToString(types.NewDynamic(d))
+					}
+					c, ok := seen[s]
+					if !ok {
+						c = uint32(len(r.dict))
+						seen[s] = c
+						r.dict = append(r.dict, s)
+					}
+					r.remap[k] = c
+				}
+				return r
+			})
+			out := &table.Column{Type: types.String, Strs: make([]string, len(codes)), Dict: rc.dict, Codes: make([]uint32, len(codes))}
+			for i, c := range codes {
+				k := rc.remap[c]
+				out.Codes[i] = k
+				out.Strs[i] = rc.dict[k]
+			}
+			return out
+		}
+		if a.coded != nil {
+			ce.whole = func(in *table.Table) (*table.Column, bool) {
+				if dict, codes, ok := a.coded(in, 0, in.Rows()); ok {
+					return fromCodes(dict, codes), true
+				}
+				return nil, false
+			}
+		}
 		ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
 			var col *table.Column
 			if a.coded != nil {
@@ -270,35 +309,7 @@ func (c *compiler) fastCall(name string, args []*cexpr, rt types.Type) *cexpr {
 				}
 			}
 			if dynCoded(col) {
-				// once per distinct value, recoded so that equal strings
-				// share a code (distinct bags can hold the same string)
-				src := col.DynDict
-				rc := memo.get(unsafe.Pointer(unsafe.SliceData(src)), len(src), func() recoded {
-					var r recoded
-					r.remap = make([]uint32, len(src))
-					seen := map[string]uint32{}
-					for k, d := range src {
-						s := ""
-						if d != nil {
-							s = functions.ToString(types.NewDynamic(d))
-						}
-						c, ok := seen[s]
-						if !ok {
-							c = uint32(len(r.dict))
-							seen[s] = c
-							r.dict = append(r.dict, s)
-						}
-						r.remap[k] = c
-					}
-					return r
-				})
-				out := &table.Column{Type: types.String, Strs: make([]string, hi-lo), Dict: rc.dict, Codes: make([]uint32, hi-lo)}
-				for i, c := range col.Codes {
-					k := rc.remap[c]
-					out.Codes[i] = k
-					out.Strs[i] = rc.dict[k]
-				}
-				return out, nil
+				return fromCodes(col.DynDict, col.Codes), nil
 			}
 			out := newVec("", types.String, hi-lo)
 			for i, d := range col.Dyns {

@@ -178,6 +178,12 @@ func (r *runner) evalCols(in *table.Table, exprs []*cexpr) ([]*table.Column, err
 			out[i] = &c
 			continue
 		}
+		if e.whole != nil && !serial {
+			if col, ok := e.whole(in); ok && col.Type == storeType(e.typ) {
+				out[i] = col
+				continue
+			}
+		}
 		parts[i] = make([]*table.Column, nc)
 	}
 	err := r.forChunks(n, serial, func(ci, lo, hi int) error {
