@@ -259,7 +259,14 @@ func (r *runner) filter(ce *cexpr, in *table.Table) (*table.Table, error) {
 		if err != nil {
 			return err
 		}
-		var idx []int
+		// count first: the selection is allocated once, at its size
+		k := 0
+		for i, v := range col.Ints {
+			if v != 0 && !(col.Nulls != nil && col.Nulls[i]) {
+				k++
+			}
+		}
+		idx := make([]int, 0, k)
 		for i, v := range col.Ints {
 			if v != 0 && !(col.Nulls != nil && col.Nulls[i]) {
 				idx = append(idx, lo+i)
@@ -271,12 +278,19 @@ func (r *runner) filter(ce *cexpr, in *table.Table) (*table.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	var all []int
+	total := 0
 	for _, s := range sel {
-		all = append(all, s...)
+		total += len(s)
 	}
-	if len(all) == n {
+	if total == n {
 		return in, nil
+	}
+	all := sel[0]
+	if len(sel) > 1 {
+		all = make([]int, 0, total)
+		for _, s := range sel {
+			all = append(all, s...)
+		}
 	}
 	return r.gatherPar(in, all)
 }
