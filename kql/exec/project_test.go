@@ -165,3 +165,31 @@ func TestDictEarlyCheck(t *testing.T) {
 		t.Errorf("four repeated values: dictionary of %d, %d codes", len(d), len(codes))
 	}
 }
+
+// evalCols hands bare column references back as the input's own column;
+// the operators that rename what it returns must leave the catalog's
+// column as it was.
+func TestBareColumnsStayUnchanged(t *testing.T) {
+	tbl := signinTable(chunkRows*3, 5)
+	cat := &testCatalog{tables: map[string]*table.Table{"SigninLogs": tbl}}
+	before := printTable(tbl)
+	for _, q := range []string{
+		`SigninLogs | extend U = UserPrincipalName, T = TimeGenerated | project U, T`,
+		`SigninLogs | summarize n = count(), d = dcount(IPAddress) by Who = UserPrincipalName`,
+		`SigninLogs | sort by UserPrincipalName asc, TimeGenerated desc`,
+		`SigninLogs | top-nested 3 of UserPrincipalName by count()`,
+		`SigninLogs | join kind=inner (SigninLogs | take 10) on IPAddress | count`,
+	} {
+		if _, err := runQuery(context.Background(), cat, Options{Now: goldenNow}, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if after := printTable(tbl); after != before {
+		t.Fatalf("a query changed the catalog table")
+	}
+	for i, want := range []string{"TimeGenerated", "UserPrincipalName", "IPAddress", "ResultType", "AppDisplayName", "UserAgent"} {
+		if tbl.Columns[i].Name != want {
+			t.Errorf("column %d renamed to %s", i, tbl.Columns[i].Name)
+		}
+	}
+}
