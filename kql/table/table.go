@@ -21,9 +21,11 @@ import (
 // A string column may also carry a dictionary encoding: Codes[i] indexes
 // Dict and Dict[Codes[i]] == Strs[i]; a dynamic column likewise with
 // DynDict (Dyns[i] == DynDict[Codes[i]], entries not necessarily distinct).
-// It is optional (nil when absent) and only an accelerator for grouping,
-// predicates and joins: Strs and Dyns stay complete, and code that changes
-// them in place must set Codes, Dict and DynDict to nil.
+// It is optional (nil when absent; the workspace loader sets it on string
+// columns that repeat, the executor on others it reads) and only an
+// accelerator for grouping, sorting, predicates and joins: Strs and Dyns
+// stay complete, and code that changes them in place must set Codes, Dict
+// and DynDict to nil (Append does).
 type Column struct {
 	Name    string
 	Type    types.Type
