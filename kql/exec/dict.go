@@ -72,20 +72,46 @@ func encoded(c *table.Column) *table.Column {
 	return &o
 }
 
-// buildDictParallel is buildDict over chunks on all CPUs: each chunk
-// codes its rows against its own dictionary, the chunk dictionaries merge
-// in chunk order (so codes still follow first appearance) and the chunks
-// then renumber their codes.
+// buildDictParallel is buildDict over chunks on all CPUs (chunkedDict).
 func buildDictParallel(strs []string) ([]string, []uint32) {
 	const chunk = 1 << 17
 	n := len(strs)
-	workers := runtime.GOMAXPROCS(0)
-	if n < 2*chunk || workers < 2 {
+	if n < 2*chunk || runtime.GOMAXPROCS(0) < 2 {
 		return buildDict(strs)
 	}
 	limit := min(max(n/maxDictRatio, 1), maxDictSize)
+	return chunkedDict(n, chunk, limit, func(lo, hi int, codes []uint32) ([]string, bool) {
+		m := make(map[string]uint32, 1024)
+		var d []string
+		for i := lo; i < hi; i++ {
+			if i-lo == earlyCheck && len(d) > earlyCheck/2 {
+				return nil, false
+			}
+			c, ok := m[strs[i]]
+			if !ok {
+				if len(d) >= limit {
+					return nil, false
+				}
+				c = uint32(len(d))
+				m[strs[i]] = c
+				d = append(d, strs[i])
+			}
+			codes[i-lo] = c
+		}
+		return d, true
+	}, func(s string) string { return s })
+}
+
+// chunkedDict dictionary-encodes n rows in chunks on all CPUs: code codes
+// rows lo..hi into codes (indexed from lo) against a dictionary of its own
+// and returns it, or false to give up; the chunk dictionaries then merge
+// in chunk order by key (so codes follow first appearance, as a serial
+// build numbers them) and the chunks renumber their codes. Nil when a
+// chunk gave up or more than limit values are distinct.
+func chunkedDict[V any, K comparable](n, chunk, limit int, code func(lo, hi int, codes []uint32) ([]V, bool), key func(V) K) ([]V, []uint32) {
+	workers := runtime.GOMAXPROCS(0)
 	nc := (n + chunk - 1) / chunk
-	dicts := make([][]string, nc)
+	dicts := make([][]V, nc)
 	codes := make([]uint32, n)
 	var failed atomic.Bool
 	var next atomic.Int64
@@ -100,24 +126,10 @@ func buildDictParallel(strs []string) ([]string, []uint32) {
 					return
 				}
 				lo, hi := ci*chunk, min((ci+1)*chunk, n)
-				m := make(map[string]uint32, 1024)
-				var d []string
-				for i := lo; i < hi; i++ {
-					if i-lo == earlyCheck && len(d) > earlyCheck/2 {
-						failed.Store(true)
-						return
-					}
-					c, ok := m[strs[i]]
-					if !ok {
-						if len(d) >= limit {
-							failed.Store(true)
-							return
-						}
-						c = uint32(len(d))
-						m[strs[i]] = c
-						d = append(d, strs[i])
-					}
-					codes[i] = c
+				d, ok := code(lo, hi, codes[lo:hi])
+				if !ok {
+					failed.Store(true)
+					return
 				}
 				dicts[ci] = d
 			}
@@ -127,19 +139,20 @@ func buildDictParallel(strs []string) ([]string, []uint32) {
 	if failed.Load() {
 		return nil, nil
 	}
-	global := make(map[string]uint32, len(dicts[0]))
-	var dict []string
+	global := make(map[K]uint32, len(dicts[0]))
+	var dict []V
 	remaps := make([][]uint32, nc)
 	for ci, d := range dicts {
 		rm := make([]uint32, len(d))
 		for k, v := range d {
-			c, ok := global[v]
+			kv := key(v)
+			c, ok := global[kv]
 			if !ok {
 				if len(dict) >= limit {
 					return nil, nil
 				}
 				c = uint32(len(dict))
-				global[v] = c
+				global[kv] = c
 				dict = append(dict, v)
 			}
 			rm[k] = c

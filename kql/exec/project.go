@@ -4,7 +4,6 @@ import (
 	"math"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 	"weak"
 
@@ -55,68 +54,12 @@ func projection(c *table.Column, key string) *projEntry {
 	return e
 }
 
-// codeProperty codes d.key for every row in parallel chunks, each against
-// its own dictionary, then merges the dictionaries in chunk order (codes
-// follow first appearance) and renumbers.
+// codeProperty codes d.key for every row, in parallel chunks (chunkedDict).
 func codeProperty(dyns []any, key string) ([]any, []uint32) {
-	const chunk = 1 << 16
-	n := len(dyns)
-	limit := min(max(n/maxDictRatio, 1), maxDictSize)
-	nc := (n + chunk - 1) / chunk
-	dicts := make([][]any, nc)
-	codes := make([]uint32, n)
-	var failed atomic.Bool
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(runtime.GOMAXPROCS(0), nc); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				ci := int(next.Add(1) - 1)
-				if ci >= nc || failed.Load() {
-					return
-				}
-				lo, hi := ci*chunk, min((ci+1)*chunk, n)
-				d, ok := codePropertyRange(dyns[lo:hi], key, codes[lo:hi], limit)
-				if !ok {
-					failed.Store(true)
-					return
-				}
-				dicts[ci] = d
-			}
-		}()
-	}
-	wg.Wait()
-	if failed.Load() {
-		return nil, nil
-	}
-	global := map[dynIdentity]uint32{}
-	var dict []any
-	remaps := make([][]uint32, nc)
-	for ci, d := range dicts {
-		rm := make([]uint32, len(d))
-		for k, v := range d {
-			id, _ := identityOf(v)
-			c, ok := global[id]
-			if !ok {
-				if len(dict) >= limit {
-					return nil, nil
-				}
-				c = uint32(len(dict))
-				global[id] = c
-				dict = append(dict, v)
-			}
-			rm[k] = c
-		}
-		remaps[ci] = rm
-	}
-	for ci, rm := range remaps {
-		for i := ci * chunk; i < min((ci+1)*chunk, n); i++ {
-			codes[i] = rm[codes[i]]
-		}
-	}
-	return dict, codes
+	limit := min(max(len(dyns)/maxDictRatio, 1), maxDictSize)
+	return chunkedDict(len(dyns), 1<<16, limit, func(lo, hi int, codes []uint32) ([]any, bool) {
+		return codePropertyRange(dyns[lo:hi], key, codes, limit)
+	}, func(v any) dynIdentity { id, _ := identityOf(v); return id })
 }
 
 // codePropertyRange codes d.key for one chunk into codes. Rows sharing a

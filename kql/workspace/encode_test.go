@@ -274,3 +274,31 @@ func TestJSONParserSharing(t *testing.T) {
 		t.Errorf("a GUID-length value was interned")
 	}
 }
+
+func TestNewBagOfSizes(t *testing.T) {
+	for n := 0; n <= 6; n++ {
+		var ms []member
+		for i := range n {
+			ms = append(ms, member{fmt.Sprint("k", i), int64(i)})
+		}
+		b := newBagOf(ms)
+		if b.Len() != n || cap(b.Keys) != n {
+			t.Fatalf("%d members: %d keys, room for %d", n, b.Len(), cap(b.Keys))
+		}
+		// a later Set grows the keys without touching the bag itself
+		b.Set("extra", "x")
+		b.Set("k0", "replaced")
+		want := ms
+		if n == 0 {
+			want = nil
+		}
+		for i, m := range want {
+			if v, _ := b.Get(m.k); b.Keys[i] != m.k || i > 0 && v != m.v {
+				t.Fatalf("%d members: key %d = %q (%v), want %q", n, i, b.Keys[i], v, m.k)
+			}
+		}
+		if v, _ := b.Get("extra"); b.Keys[len(b.Keys)-1] != "extra" || v != "x" || b.Len() != n+1 {
+			t.Fatalf("%d members: Set after making: %v", n, b.Keys)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/huntbook/huntbook/kql/types"
 )
@@ -449,35 +450,25 @@ func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 func allocBag(n int) *types.Bag {
 	switch n {
 	case 1:
-		x := &struct {
-			b types.Bag
-			k [1]string
-		}{}
-		x.b.Keys = x.k[:0]
-		return &x.b
+		return bagWithKeys[[1]string](n)
 	case 2:
-		x := &struct {
-			b types.Bag
-			k [2]string
-		}{}
-		x.b.Keys = x.k[:0]
-		return &x.b
+		return bagWithKeys[[2]string](n)
 	case 3:
-		x := &struct {
-			b types.Bag
-			k [3]string
-		}{}
-		x.b.Keys = x.k[:0]
-		return &x.b
+		return bagWithKeys[[3]string](n)
 	case 4:
-		x := &struct {
-			b types.Bag
-			k [4]string
-		}{}
-		x.b.Keys = x.k[:0]
-		return &x.b
+		return bagWithKeys[[4]string](n)
 	}
 	return &types.Bag{Keys: make([]string, 0, n)}
+}
+
+// bagWithKeys allocates a bag and an array of n keys together.
+func bagWithKeys[A [1]string | [2]string | [3]string | [4]string](n int) *types.Bag {
+	x := &struct {
+		b types.Bag
+		k A
+	}{}
+	x.b.Keys = unsafe.Slice((*string)(unsafe.Pointer(&x.k)), n)[:0]
+	return &x.b
 }
 
 // newBagOf makes a bag of members in order; a repeated key keeps its first
