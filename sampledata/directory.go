@@ -48,8 +48,10 @@ func (g *gen) identityInfo() {
 				blast = "High"
 			}
 			row.str("BlastRadius", blast)
-			row.boolean("IsAccountEnabled", true).boolean("IsMFARegistered", true).boolean("IsServiceAccount", false)
-			row.str("UserState", "Active").str("UserType", "Member").str("ChangeSource", "AzureActiveDirectory")
+			susp, ok := g.suspensions()[u.ID]
+			enabled := !ok || t < susp.from || t >= susp.to
+			row.boolean("IsAccountEnabled", enabled).boolean("IsMFARegistered", true).boolean("IsServiceAccount", false)
+			row.str("UserState", map[bool]string{true: "Active", false: "Disabled"}[enabled]).str("UserType", "Member").str("ChangeSource", "AzureActiveDirectory")
 			row.str("RiskLevel", "Low").str("RiskState", "None")
 			row.long("InvestigationPriority", 0).long("InvestigationPriorityPercentile", 0)
 			row.str("OnPremisesDistinguishedName", "CN="+u.DisplayName+",OU="+u.Department+",DC="+g.cfg.Name+",DC=com")
@@ -139,11 +141,46 @@ func modProp(name, old, new string) *types.Bag {
 	return bag("displayName", name, "oldValue", old, "newValue", new)
 }
 
-// auditLogs writes directory housekeeping: helpdesk password resets, user
-// updates, self-service password changes and a benign app role grant.
-func (g *gen) auditLogs() {
+// auditPlan draws the directory housekeeping (helpdesk password resets
+// and the users' new passwords, user updates) once, so sign-ins can see
+// the password changes before AuditLogs writes them.
+func (g *gen) auditPlan() []audit {
+	if g.audits != nil {
+		return g.audits
+	}
 	r := newRnd(g.cfg.Seed, "audit")
-	var helpdesk, admins []*User
+	helpdesk, admins := g.directoryStaff()
+	g.audits = []audit{}
+	for day := g.start; day < g.end; day += types.Day {
+		wd := weekday(day, 0)
+		if wd == 0 || wd == 6 {
+			continue
+		}
+		for range r.poisson(1.5 * g.cfg.Scale * float64(len(g.m.Users)) / 300) {
+			hd := pick(r, helpdesk)
+			target := pick(r, g.m.Users)
+			t := day + int64(13+r.IntN(8))*types.Hour + r.Int64N(types.Hour)
+			g.audits = append(g.audits, audit{t: t, activity: "Reset user password", category: "UserManagement", opType: "Update",
+				service: "Core Directory", by: actor{user: hd, ip: hd.OfficeIP}, targets: []any{userTarget(target)}})
+			// the user picks a new password soon after
+			g.audits = append(g.audits, audit{t: t + int64(r.between(5, 90))*types.Minute, activity: "Change password (self-service)",
+				category: "UserManagement", opType: "Update", service: "Self-service Password Management",
+				by: actor{user: target, ip: target.HomeIP}, targets: []any{userTarget(target)}})
+		}
+		for range r.poisson(2 * g.cfg.Scale * float64(len(g.m.Users)) / 300) {
+			ad := pick(r, admins)
+			target := pick(r, g.m.Users)
+			t := day + int64(14+r.IntN(6))*types.Hour + r.Int64N(types.Hour)
+			g.audits = append(g.audits, audit{t: t, activity: "Update user", category: "UserManagement", opType: "Update",
+				service: "Core Directory", by: actor{user: ad, ip: ad.OfficeIP},
+				targets: []any{userTarget(target, modProp("TelephoneNumber", "[]", `["+1 425 555 0`+itoa(100+r.IntN(900))+`"]`))}})
+		}
+	}
+	return g.audits
+}
+
+// directoryStaff returns who resets passwords and who administers users.
+func (g *gen) directoryStaff() (helpdesk, admins []*User) {
 	for _, u := range g.m.Users {
 		switch {
 		case slices.Contains(u.EntraRoles, "Helpdesk Administrator"):
@@ -161,29 +198,38 @@ func (g *gen) auditLogs() {
 	if len(admins) == 0 {
 		admins = helpdesk
 	}
-	for day := g.start; day < g.end; day += types.Day {
-		wd := weekday(day, 0)
-		if wd == 0 || wd == 6 {
-			continue
+	return helpdesk, admins
+}
+
+// auditLogs writes directory housekeeping: helpdesk password resets, user
+// updates, self-service password changes (also those sign-ins led to: an
+// expired password, a lockout) and a benign app role grant.
+func (g *gen) auditLogs() {
+	r := newRnd(g.cfg.Seed, "audit/records")
+	_, admins := g.directoryStaff()
+	for _, a := range g.auditPlan() {
+		g.emitAudit(r, a)
+	}
+	for _, u := range g.m.Users {
+		if susp, ok := g.suspensions()[u.ID]; ok {
+			by := actor{user: susp.by, ip: susp.by.OfficeIP}
+			g.emitAudit(r, audit{t: susp.from, activity: "Disable account", category: "UserManagement", opType: "Update",
+				service: "Core Directory", by: by, targets: []any{userTarget(u, modProp("AccountEnabled", "[true]", "[false]"))}})
+			g.emitAudit(r, audit{t: susp.to, activity: "Enable account", category: "UserManagement", opType: "Update",
+				service: "Core Directory", by: by, targets: []any{userTarget(u, modProp("AccountEnabled", "[false]", "[true]"))}})
 		}
-		for range r.poisson(1.5 * g.cfg.Scale * float64(len(g.m.Users)) / 300) {
-			hd := pick(r, helpdesk)
-			target := pick(r, g.m.Users)
-			t := day + int64(13+r.IntN(8))*types.Hour + r.Int64N(types.Hour)
-			g.emitAudit(r, audit{t: t, activity: "Reset user password", category: "UserManagement", opType: "Update",
-				service: "Core Directory", by: actor{user: hd, ip: hd.OfficeIP}, targets: []any{userTarget(target)}})
-			// the user picks a new password soon after
-			g.emitAudit(r, audit{t: t + int64(r.between(5, 90))*types.Minute, activity: "Change password (self-service)",
-				category: "UserManagement", opType: "Update", service: "Self-service Password Management",
-				by: actor{user: target, ip: target.HomeIP}, targets: []any{userTarget(target)}})
+	}
+	rs := newRnd(g.cfg.Seed, "audit/signins")
+	helpdesk, _ := g.directoryStaff()
+	for _, c := range g.pwChanges {
+		if c.reset != 0 && c.reset < g.end {
+			hd := pick(rs, helpdesk)
+			g.emitAudit(rs, audit{t: c.reset, activity: "Reset user password", category: "UserManagement", opType: "Update",
+				service: "Core Directory", by: actor{user: hd, ip: hd.OfficeIP}, targets: []any{userTarget(c.u)}})
 		}
-		for range r.poisson(2 * g.cfg.Scale * float64(len(g.m.Users)) / 300) {
-			ad := pick(r, admins)
-			target := pick(r, g.m.Users)
-			t := day + int64(14+r.IntN(6))*types.Hour + r.Int64N(types.Hour)
-			g.emitAudit(r, audit{t: t, activity: "Update user", category: "UserManagement", opType: "Update",
-				service: "Core Directory", by: actor{user: ad, ip: ad.OfficeIP},
-				targets: []any{userTarget(target, modProp("TelephoneNumber", "[]", `["+1 425 555 0`+itoa(100+r.IntN(900))+`"]`))}})
+		if c.t < g.end {
+			g.emitAudit(rs, audit{t: c.t, activity: "Change password (self-service)", category: "UserManagement", opType: "Update",
+				service: "Self-service Password Management", by: actor{user: c.u, ip: c.ip}, targets: []any{userTarget(c.u)}})
 		}
 	}
 	// a routine Graph permission for the ticketing integration

@@ -24,6 +24,16 @@
 //	S4-password-spray           50126 failures across most users from three hosting IPs
 //	S5-peer-anomaly-key-vault   a marketer opens the finance key vault no peer touches
 //
+// The background sign-ins carry the usual Entra ID failures at roughly a
+// real tenant's rates (see hiccups in signins.go): wrong passwords, MFA
+// interrupts and failed MFA, KMSI and account picker interrupts, expired
+// flow tokens and sessions, lockouts a helpdesk reset follows, expired
+// passwords, sessions a password change ended, a disabled account for a
+// night, consent the tenant withholds and Conditional Access blocks.
+// Every sign-in lists the tenant's five Conditional Access policies
+// (conditional.go) in ConditionalAccessPolicies with its result, and
+// ConditionalAccessStatus sums them up (success, notApplied, failure).
+//
 // Rows point back with RowRef: {"table", "column", "values"} for tables
 // with an id column (SigninLogs.Id, AuditLogs.Id, OfficeActivity.OfficeId,
 // CloudAppEvents.ReportId, AzureActivity.EventDataId, SecurityAlert.

@@ -63,6 +63,15 @@ type gen struct {
 	// anonymizing exits stories route a user through, by address, so
 	// Defender for Cloud Apps rows from them say where they really are
 	proxies map[string]*proxy
+	// ca is the tenant's Conditional Access policies
+	ca []*caPolicy
+	// pwChanges are the password changes sign-ins led to (an expired
+	// password, a lockout the helpdesk reset), for AuditLogs
+	pwChanges []pwChange
+	// audits is the directory housekeeping, drawn once (auditPlan)
+	audits []audit
+	// suspended accounts by user id (suspensions)
+	suspended map[string]suspension
 }
 
 // proxy is a VPN or anonymizer exit address.
@@ -75,7 +84,8 @@ func newGen(cfg Config, s sink) (*gen, string) {
 	end := types.TimeToTicks(cfg.End)
 	start := end - int64(cfg.Days)*types.Day
 	ws := newRnd(cfg.Seed, "workspace").guid()
-	return &gen{cfg: cfg, m: buildModel(cfg, start), e: newEmitter(s, ws), start: start, end: end, days: cfg.Days}, ws
+	return &gen{cfg: cfg, m: buildModel(cfg, start), e: newEmitter(s, ws), start: start, end: end, days: cfg.Days,
+		ca: newCAPolicies(cfg.Seed)}, ws
 }
 
 // run writes the background tables, then the stories. Background streams

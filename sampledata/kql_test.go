@@ -370,6 +370,37 @@ SecurityIncident
 | project IncidentNumber, Covered = array_length(AdditionalData.tactics) > 0 and array_length(Missing) == 0`, func(t *testing.T, tb *table.Table) {
 			same(t, "incidents whose AdditionalData holds their alerts' tactics and techniques", column(t, tb, "Covered"), []string{"true"})
 		}},
+		// bertjanp's Conditional Access failure hunts (by application, by user)
+		{"Entra ID: Conditional Access failures by application", `
+SigninLogs
+| where ResultType != 0
+| where ResultDescription has "Conditional Access"
+| summarize Total = count(), ResultTypes = make_set(ResultType), ResultDescriptions = make_set(ResultDescription) by AppDisplayName
+| sort by Total`, func(t *testing.T, tb *table.Table) {
+			if apps := column(t, tb, "AppDisplayName"); !slices.Contains(apps, "Azure Portal") {
+				t.Errorf("Conditional Access failures in %v, not the Azure portal CA003 blocks", apps)
+			}
+		}},
+		{"Entra ID: sign-ins blocked by Conditional Access, with the policy", `
+SigninLogs
+| where ResultType == "53003"
+| mv-expand Policy = ConditionalAccessPolicies
+| where Policy.result == "failure"
+| summarize Blocked = count() by Policy = tostring(Policy.displayName), ConditionalAccessStatus, Grant = tostring(Policy.enforcedGrantControls)`, func(t *testing.T, tb *table.Table) {
+			same(t, "blocking policy", column(t, tb, "Policy"), []string{"CA003: Block Azure management for users outside Engineering and IT"})
+			same(t, "status", column(t, tb, "ConditionalAccessStatus"), []string{"failure"})
+			same(t, "grant", column(t, tb, "Grant"), []string{`["Block"]`})
+		}},
+		{"Entra ID: legacy authentication the report-only policy would block", `
+SigninLogs
+| mv-expand Policy = ConditionalAccessPolicies
+| where Policy.result == "reportOnlyFailure"
+| summarize SignIns = count() by ClientAppUsed, UserPrincipalName`, func(t *testing.T, tb *table.Table) {
+			// policies are evaluated once the password is right: of the
+			// spray (the only legacy client) that is the account that fell
+			same(t, "accounts", column(t, tb, "UserPrincipalName"), entity(story(t, gt, "S4-password-spray"), "account", "victim"))
+			same(t, "client", column(t, tb, "ClientAppUsed"), []string{"Other clients"})
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -65,7 +65,7 @@ func ipEntity(ip, role string) Entity { return Entity{Kind: "ip", ID: ip, Role: 
 // draw from their own stream, so the background is the same without them.
 func (g *gen) stories() []Story {
 	r := newRnd(g.cfg.Seed, "stories")
-	c := &signinCache{status: map[string]*types.Bag{}, location: map[*Place]*types.Bag{}, device: map[string]*types.Bag{}}
+	c := newSigninCache()
 	trips := g.trips()
 	settled := func(dept string) []*User {
 		var out []*User
