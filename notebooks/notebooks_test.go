@@ -260,3 +260,82 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// A cell marked expect_rows names its message with the parameters in
+// effect, and only a table with rows satisfies it.
+func TestExpectRows(t *testing.T) {
+	table := func(n any) []map[string]any {
+		return []map[string]any{{"output_type": "execute_result", "data": map[string]any{"application/json": map[string]any{"row_count": n}}}}
+	}
+	rowsCases := []struct {
+		name string
+		outs []map[string]any
+		want bool
+	}{
+		{"no outputs", nil, false},
+		{"empty table", table(float64(0)), false},
+		{"rows (decoded JSON)", table(float64(3)), true},
+		{"rows (as the runner builds them)", table(2), true},
+		{"text only", []map[string]any{{"output_type": "stream", "text": "3 rows"}}, false},
+	}
+	for _, c := range rowsCases {
+		if got := hasRows(c.outs); got != c.want {
+			t.Errorf("%s: hasRows = %v, want %v", c.name, got, c.want)
+		}
+	}
+	nb := nbOf(t,
+		&Cell{CellType: "code", Source: "let incident_number = 21; // which\nlet who = \"a\";", Metadata: map[string]any{"tags": []any{"parameters"}}},
+		&Cell{CellType: "code", Source: "T", Metadata: map[string]any{"huntbook": map[string]any{ExpectRowsKey: "incident {incident_number} of {who} not found {nope} {"}}},
+		&Cell{CellType: "code", Source: "T", Metadata: map[string]any{}},
+	)
+	msg, ok := expectRows(nb.Cells[1])
+	if !ok {
+		t.Fatal("expect_rows not read")
+	}
+	if _, ok := expectRows(nb.Cells[2]); ok {
+		t.Error("a cell without the key expects rows")
+	}
+	expandCases := []struct {
+		params map[string]any
+		want   string
+	}{
+		{nil, "incident 21 of a not found {nope} {"},
+		{map[string]any{"incident_number": "99", "who": "b c"}, "incident 99 of b c not found {nope} {"},
+	}
+	for _, c := range expandCases {
+		if _, err := Prepare(nb, c.params); err != nil {
+			t.Fatal(err)
+		}
+		if got := expand(msg, paramValues(nb)); got != c.want {
+			t.Errorf("params %v: %q, want %q", c.params, got, c.want)
+		}
+	}
+}
+
+// The shipped incident triage stops at the incident cell when the number
+// does not exist, with a message naming it.
+func TestIncidentTriageExpectsItsIncident(t *testing.T) {
+	b, ok := Shipped("incident-triage")
+	if !ok {
+		t.Fatal("incident-triage not shipped")
+	}
+	nb, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Prepare(nb, map[string]any{"incident_number": 99}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range nb.Cells {
+		if msg, ok := expectRows(c); ok {
+			if !strings.HasPrefix(strings.TrimSpace(string(c.Source)), "SecurityIncident") {
+				t.Errorf("expect_rows on %q, not the incident cell", Title(c))
+			}
+			if got := expand(msg, paramValues(nb)); !strings.HasPrefix(got, "incident 99 not found") {
+				t.Errorf("message %q", got)
+			}
+			return
+		}
+	}
+	t.Error("no cell expects rows")
+}

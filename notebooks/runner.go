@@ -116,7 +116,8 @@ func Prepare(nb *Notebook, params map[string]any) ([]string, error) {
 // the notebook after each cell when opts.Output is set. A failing cell
 // stops the run: it keeps its error output, a markdown cell at the top says
 // where it failed (as papermill does), later cells are left unrun, and the
-// returned error is a *CellError.
+// returned error is a *CellError. A cell whose metadata expects rows
+// (ExpectRowsKey) and returned none fails the same way, as NoRows.
 func Execute(ctx context.Context, nb *Notebook, opts RunOptions) error {
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -184,6 +185,11 @@ func Execute(ctx context.Context, nb *Notebook, opts RunOptions) error {
 			cellErr = &CellError{Index: i, EName: rep.EName, EValue: rep.EValue}
 		case rep.Status == "aborted":
 			cellErr = &CellError{Index: i, EName: "Aborted", EValue: "the kernel aborted the cell"}
+		default:
+			if msg, ok := expectRows(c); ok && !hasRows(c.Outputs) {
+				cellErr = &CellError{Index: i, EName: "NoRows", EValue: expand(msg, paramValues(nb))}
+				c.Outputs = append(c.Outputs, map[string]any{"output_type": "error", "ename": cellErr.EName, "evalue": cellErr.EValue, "traceback": []string{cellErr.EName + ": " + cellErr.EValue}})
+			}
 		}
 		if cellErr != nil {
 			cellErr.CodeCell = n
@@ -213,6 +219,79 @@ func Execute(ctx context.Context, nb *Notebook, opts RunOptions) error {
 		}
 	}
 	return nil
+}
+
+// ExpectRowsKey is the cell metadata (under "huntbook") of a cell whose
+// query must return rows: its value is the message a run stops with when
+// it returns none, "{name}" standing for parameter name's value. A bad
+// parameter (an incident that does not exist) then fails the run at that
+// cell instead of running on with empty tables.
+const ExpectRowsKey = "expect_rows"
+
+// expectRows returns the message of a cell that must return rows.
+func expectRows(c *Cell) (string, bool) {
+	hb, _ := c.Metadata["huntbook"].(map[string]any)
+	msg, ok := hb[ExpectRowsKey].(string)
+	return msg, ok && msg != ""
+}
+
+// hasRows reports whether a cell's outputs hold a table with rows (the
+// kernel's application/json table has row_count).
+func hasRows(outs []map[string]any) bool {
+	for _, o := range outs {
+		data, _ := o["data"].(map[string]any)
+		t, _ := data["application/json"].(map[string]any)
+		if n, ok := t["row_count"].(float64); ok && n > 0 {
+			return true
+		}
+		if n, ok := t["row_count"].(int); ok && n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// paramValues are the parameters in effect: the parameters cell's
+// defaults, overridden by the injected cell's values.
+func paramValues(nb *Notebook) map[string]string {
+	out := map[string]string{}
+	for _, tag := range []string{"parameters", injectedTag} {
+		for _, c := range nb.Cells {
+			if c.CellType != "code" || !c.HasTag(tag) {
+				continue
+			}
+			ps, err := ParseParameters(string(c.Source))
+			if err != nil {
+				continue
+			}
+			for _, p := range ps {
+				out[p.Name] = p.Default.String()
+			}
+		}
+	}
+	return out
+}
+
+// expand replaces {name} in msg by the parameter's value; unknown names
+// stay as they are.
+func expand(msg string, values map[string]string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '{')
+		j := strings.IndexByte(msg[i+1:], '}')
+		if i < 0 || j < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		name := msg[i+1 : i+1+j]
+		b.WriteString(msg[:i])
+		if v, ok := values[name]; ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(msg[i : i+2+j])
+		}
+		msg = msg[i+2+j:]
+	}
 }
 
 // markFailure puts papermill's banner at the top of the notebook.
