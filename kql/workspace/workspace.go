@@ -77,7 +77,9 @@ type loadCall struct {
 }
 
 // Files a workspace folder holds that are not tables.
-var reservedFiles = map[string]bool{"workspace.json": true, "ground_truth.json": true}
+// reservedFiles are the generated tenant's companion files, not tables:
+// its settings, its planted stories and its directory model (read by UEBA).
+var reservedFiles = map[string]bool{"workspace.json": true, "ground_truth.json": true, "entities.json": true}
 
 type workspaceFile struct {
 	Name      string          `json:"name"`

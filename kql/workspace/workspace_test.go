@@ -55,6 +55,7 @@ func demoWorkspace(t *testing.T) string {
 		"Custom_CL.jsonl":           `{"When":"2026-11-22T00:00:00Z","Score":"7","Tags":"[\"a\"]"}` + "\n",
 		"Custom_CL.schema.json":     `{"Name":"Custom_CL","Properties":[{"Name":"When","Type":"datetime"},{"Name":"Score","Type":"long"},{"Name":"Tags","Type":"dynamic"}]}`,
 		"ground_truth.json":         `{"stories": []}`,
+		"entities.json":             `{"users": []}`,
 		"notes.txt":                 "not a table",
 		"watchlists/VIPs.csv":       "UPN,Role\nalice@contoso.com,CEO\ncarol@contoso.com,CFO\n",
 		"watchlists/VIPs.meta.json": `{"alias": "VIPs", "searchKey": "UPN"}`,
