@@ -339,3 +339,37 @@ func TestIncidentTriageExpectsItsIncident(t *testing.T) {
 	}
 	t.Error("no cell expects rows")
 }
+
+// A wide table keeps its cells on one line up to a width, scrolling
+// sideways inside its output block instead of squeezing text columns.
+func TestReportWideTables(t *testing.T) {
+	row := strings.Repeat("<td>Multi-stage incident involving Initial access</td>", 12)
+	outs := []map[string]any{{"output_type": "execute_result", "data": map[string]any{"text/html": "<table class=\"huntbook-table\"><tr>" + row + "</tr></table>"}}}
+	nb := nbOf(t, &Cell{CellType: "code", Source: "T", Metadata: map[string]any{}, Outputs: outs})
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, nb, "r"); err != nil {
+		t.Fatal(err)
+	}
+	h := buf.String()
+	css := h[strings.Index(h, "<style>"):strings.Index(h, "</style>")]
+	rules := map[string]string{}
+	for _, r := range strings.Split(css, "\n") {
+		if sel, body, ok := strings.Cut(r, "{"); ok {
+			rules[sel] += strings.TrimSuffix(body, "}") + ";"
+		}
+	}
+	tests := []struct{ selector, decl string }{
+		{".output", "overflow-x:auto"},         // the block scrolls, not the page
+		{".output table", "width:max-content"}, // columns as wide as their values
+		{".output td", "max-width:32em"},       // up to a point
+		{".output td", "overflow-wrap:anywhere"},
+	}
+	for _, tt := range tests {
+		if !strings.Contains(rules[tt.selector], tt.decl) {
+			t.Errorf("%s {%s} lacks %s", tt.selector, rules[tt.selector], tt.decl)
+		}
+	}
+	if !strings.Contains(h, `<div class="output"><table class="huntbook-table">`) {
+		t.Error("the table is not inside its scrolling output block")
+	}
+}

@@ -15,7 +15,10 @@ import (
 
 // WriteHTML renders an executed notebook as a report that reads well on its
 // own: markdown as prose, each code cell's source folded away, tables and
-// charts inline (PNG as data URIs, SVG inline), errors in red. Raw HTML in
+// charts inline (PNG as data URIs, SVG inline), errors in red. A table is
+// as wide as its values need (it scrolls sideways when wider than the
+// page) instead of squeezing text columns to a word per line; a value
+// longer than 32em wraps. Raw HTML in
 // markdown is escaped: a report must not run a notebook author's script.
 func WriteHTML(w io.Writer, nb *Notebook, title string) error {
 	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
@@ -31,8 +34,9 @@ pre{background:#f6f8fa;padding:.7em;overflow-x:auto;font-size:.85em}
 pre.err{background:#fff0f0;color:#b31d28;border-left:4px solid #d73a49}
 pre.stderr{background:#fffbe6}
 .output{margin:.3em 0 1.2em;overflow-x:auto}
-.output table{border-collapse:collapse;font-size:.85em}
-.output th,.output td{border:1px solid #dfe2e5;padding:3px 8px}
+.output table{border-collapse:collapse;font-size:.85em;width:max-content}
+.output th,.output td{border:1px solid #dfe2e5;padding:3px 8px;vertical-align:top}
+.output td{max-width:32em;overflow-wrap:anywhere}
 .output th{background:#f6f8fa}
 img{max-width:100%%}
 footer{color:#586069;font-size:.8em;margin-top:3em}
