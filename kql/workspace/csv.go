@@ -266,7 +266,7 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 	}
 
 	ev := o.ev.skip(len(data) - len(body))
-	chunks := splitCSV(body, bodyStart, bodyLine, o.nworkers(), ev)
+	chunks := splitCSV(body, bodyStart, bodyLine, o.nworkers())
 	final := allocColumns(plan, chunks)
 	perWorker := newCaches(o.nworkers(), plan, final)
 	err = parallelW(ctx, len(chunks), o.nworkers(), func(w, i int) {
@@ -393,8 +393,10 @@ func planCSV(src string, header [][]byte, schema types.Schema, rep *LoadReport) 
 // A newline ends a record when an even number of quotes precede it, which
 // holds for RFC 4180 input; a chunk that still ends inside quotes makes the
 // caller fall back to one chunk. It counts each chunk's newlines (its
-// bound) and lets ev drop the pages it has scanned.
-func splitCSV(body []byte, start, line, workers int, ev evictor) []*csvChunk {
+// bound). The pages it reads stay mapped for the parse, which drops them
+// chunk by chunk (dropping them here too only made the parse fault them
+// in again, with no lower peak).
+func splitCSV(body []byte, start, line, workers int) []*csvChunk {
 	size := len(body) - start
 	n := size / chunkBytes
 	if n < workers*4 && size > minSplitBytes {
@@ -429,12 +431,10 @@ func splitCSV(body []byte, start, line, workers int, ev evictor) []*csvChunk {
 		}
 		nl := bytes.Count(body[pos:i+1], []byte{'\n'})
 		chunks = append(chunks, &csvChunk{start: pos, end: i + 1, line: line, bound: nl + 1})
-		ev.evict(pos, i+1)
 		line += nl
 		pos = i + 1
 	}
 	nl := bytes.Count(body[pos:], []byte{'\n'})
-	ev.evict(pos, len(body))
 	return append(chunks, &csvChunk{start: pos, end: len(body), line: line, bound: nl + 1})
 }
 

@@ -199,8 +199,10 @@ func readJSONL(ctx context.Context, data []byte, src, name string, schema types.
 		for w := range perWorker {
 			perWorker[w] = make([]caches, len(schema))
 		}
+		ev := o.ev.skip(len(data) - len(body))
 		err := parallelW(ctx, len(chunks), o.nworkers(), func(w, i int) {
 			ch := chunks[i]
+			defer ev.evict(ch.start, ch.end) // values are copied out: the pages can go
 			ch.init(schema, perWorker[w])
 			line := ch.line
 			for pos := ch.start; pos < ch.end; line++ {
