@@ -15,9 +15,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/huntbook/huntbook/kql/ast"
+	"github.com/huntbook/huntbook/kql/binder"
 	"github.com/huntbook/huntbook/kql/exec"
 	"github.com/huntbook/huntbook/kql/parser"
 	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/token"
 	"github.com/huntbook/huntbook/kql/types"
 	"github.com/huntbook/huntbook/kql/workspace"
 	"github.com/huntbook/huntbook/providers"
@@ -322,7 +325,7 @@ func (s *Session) Run(ctx context.Context, query string, opts providers.QueryOpt
 		if errors.Is(err, context.DeadlineExceeded) && opts.Timeout > 0 {
 			return nil, fmt.Errorf("query timed out after %s", opts.Timeout)
 		}
-		return nil, toQueryError(err)
+		return nil, s.withSuggestion(toQueryError(err), script, file)
 	}
 	out := make([]*providers.Result, len(res))
 	warnings := s.cat.takeWarnings()
@@ -339,6 +342,47 @@ func (s *Session) Run(ctx context.Context, query string, opts providers.QueryOpt
 	}
 	return out, nil
 }
+
+// withSuggestion adds the binder's "did you mean" to an engine error about
+// an unknown name: the engine says what failed, the binder knows the
+// columns and tables in scope. Only a binder diagnostic at the very same
+// place is used, so a binder that knows less than the session (names from
+// earlier cells) cannot add a wrong hint.
+func (s *Session) withSuggestion(err error, script *ast.Script, file *token.File) error {
+	var qe *providers.QueryError
+	if !errors.As(err, &qe) || qe.Line == 0 || !strings.Contains(qe.Msg, "unknown") || strings.Contains(qe.Msg, "did you mean") {
+		return err
+	}
+	res := binder.Bind(script, file, bindCatalog{s.cat}, binder.Options{})
+	for _, d := range res.Diagnostics {
+		if d.Pos.Line != qe.Line || d.Pos.Column != qe.Column {
+			continue
+		}
+		if i := strings.Index(d.Msg, "did you mean"); i >= 0 {
+			qe.Msg = strings.TrimRight(qe.Msg, ".") + "; " + strings.TrimRight(d.Msg[i:], ")")
+		}
+		break
+	}
+	return err
+}
+
+// bindCatalog shows the binder the session's tables.
+type bindCatalog struct{ c *catalog }
+
+func (b bindCatalog) Table(name string) (types.Schema, bool) {
+	b.c.mu.Lock()
+	t, ok := b.c.added[name]
+	b.c.mu.Unlock()
+	if ok {
+		return t.Schema(), true
+	}
+	if w := b.c.owner(name); w != nil {
+		return w.Schema(name)
+	}
+	return nil, false
+}
+
+func (b bindCatalog) Tables() []string { return b.c.TableNames() }
 
 // bindParams binds query parameters as let statements in the session, with
 // values rendered as KQL literals so no value can change a query's shape.

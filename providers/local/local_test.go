@@ -208,3 +208,22 @@ func TestPruneSamples(t *testing.T) {
 		t.Errorf("left:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Engine errors about unknown names carry the binder's suggestion.
+func TestUnknownNamesGetSuggestions(t *testing.T) {
+	p, err := New("", []string{tenant(t)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ q, want string }{
+		{"SigninLogs | where UserPrincipalNam == 'x'", "did you mean 'UserPrincipalName'?"},
+		{"SigninLog | take 1", "did you mean 'SigninLogs'?"},
+	}
+	for _, tc := range tests {
+		_, err := p.NewSession().Run(context.Background(), tc.q, providers.QueryOptions{})
+		var qe *providers.QueryError
+		if !errors.As(err, &qe) || !strings.HasSuffix(qe.Msg, tc.want) || qe.Line != 1 {
+			t.Errorf("%s: err = %v, want it to end with %q", tc.q, err, tc.want)
+		}
+	}
+}
