@@ -517,13 +517,24 @@ func validTableName(s string) bool {
 }
 
 // writeAtomic writes a file through a temporary in the same folder, so a
-// reader never sees half a table.
+// reader never sees half a table. The file gets the mode of the file it
+// replaces, else 0644 like any table file (CreateTemp's temporaries are 0600,
+// which would hide written tables from other users of a shared workspace).
 func writeAtomic(path string, write func(io.Writer) error) error {
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		mode = st.Mode().Perm()
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
 	if err := write(f); err != nil {
 		f.Close()
 		os.Remove(tmp)

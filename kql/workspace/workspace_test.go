@@ -277,6 +277,24 @@ func TestAddAndWrite(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "Out_default.jsonl")); err != nil {
 		t.Fatalf("default format: %v", err)
 	}
+	// Written files are readable by everyone, as other table files are.
+	for _, f := range []string{"Out_default.jsonl", "Out_csv.csv", "Out_parquet.parquet", "Out_csv.schema.json"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		} else if st.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, want -rw-r--r--", f, st.Mode().Perm())
+		}
+	}
+	// Rewriting keeps a mode the user chose.
+	if err := os.Chmod(filepath.Join(dir, "Out_csv.csv"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write("Out_csv", want, "csv"); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(filepath.Join(dir, "Out_csv.csv")); st.Mode().Perm() != 0o640 {
+		t.Errorf("rewritten Out_csv.csv: mode %v, want -rw-r-----", st.Mode().Perm())
+	}
 	// Reopen: every written table reads back with exactly its types.
 	w2, err := Open(dir, Options{})
 	if err != nil {
