@@ -26,10 +26,15 @@ type csvScanner struct {
 	probs   []csvProblem // problems in the current record
 	// endInQuote is set when the input ended inside a quoted field.
 	endInQuote bool
+	// When nf > 0, a quoted field spanning more than maxLines lines (0: no
+	// limit), or holding lines with a record's worth of commas, is
+	// reported: an unbalanced quote swallows the lines after it silently.
+	nf, maxLines int
 }
 
 type csvProblem struct {
 	field int
+	line  int // where the problem starts; 0: the record's line
 	msg   string
 }
 
@@ -103,7 +108,14 @@ func (s *csvScanner) next() ([][]byte, int, bool) {
 			break
 		}
 		raw := data[begin:i]
-		s.line += bytes.Count(raw, []byte{'\n'})
+		opened := s.line
+		nl := bytes.Count(raw, []byte{'\n'})
+		s.line += nl
+		if nl > 0 && s.nf > 0 && closed {
+			if msg := s.suspectQuoted(raw, opened, nl); msg != "" {
+				s.probs = append(s.probs, csvProblem{len(s.fields), opened, msg})
+			}
+		}
 		if esc {
 			st := len(s.scratch)
 			for k := 0; k < len(raw); k++ {
@@ -118,7 +130,9 @@ func (s *csvScanner) next() ([][]byte, int, bool) {
 		}
 		if !closed {
 			s.endInQuote = true
-			s.probs = append(s.probs, csvProblem{len(s.fields), "unterminated quoted field"})
+			s.probs = append(s.probs, csvProblem{len(s.fields), opened, fmt.Sprintf(
+				"unterminated quoted field: it runs from line %d to the end of the file (%s), kept as one value; an unbalanced quote?",
+				opened, plural(nl+1, "line"))})
 			s.fields = append(s.fields, f)
 			pos = n
 			break
@@ -130,7 +144,7 @@ func (s *csvScanner) next() ([][]byte, int, bool) {
 			for e < n && data[e] != ',' && data[e] != '\n' {
 				e++
 			}
-			s.probs = append(s.probs, csvProblem{len(s.fields), fmt.Sprintf("unexpected %q after closing quote", data[pos])})
+			s.probs = append(s.probs, csvProblem{len(s.fields), 0, fmt.Sprintf("unexpected %q after closing quote", data[pos])})
 			st := len(s.scratch)
 			s.scratch = append(append(s.scratch, f...), bytes.TrimSuffix(data[pos:e], []byte{'\r'})...)
 			f = s.scratch[st:]
@@ -154,6 +168,34 @@ func (s *csvScanner) next() ([][]byte, int, bool) {
 	return s.fields, start, true
 }
 
+// suspectQuoted says why a closed quoted field of nl newlines, opened on
+// line opened, looks like an unbalanced quote, or "" when it does not.
+func (s *csvScanner) suspectQuoted(raw []byte, opened, nl int) string {
+	if s.maxLines > 0 && nl+1 > s.maxLines {
+		return fmt.Sprintf("quoted field runs over %d lines (%d-%d), more than the limit of %d, kept as one value; an unbalanced quote?",
+			nl+1, opened, opened+nl, s.maxLines)
+	}
+	if s.nf < 3 {
+		return "" // a comma or two in a line of text proves nothing
+	}
+	// A line inside the field with a whole record's commas is most likely
+	// a record swallowed by an unbalanced quote.
+	rest := raw[bytes.IndexByte(raw, '\n')+1:]
+	for len(rest) > 0 {
+		line := rest
+		if k := bytes.IndexByte(rest, '\n'); k >= 0 {
+			line, rest = rest[:k], rest[k+1:]
+		} else {
+			rest = nil
+		}
+		if bytes.Count(line, []byte{','}) >= s.nf-1 {
+			return fmt.Sprintf("quoted field spans lines %d-%d, which look like records of their own, kept as one value; an unbalanced quote?",
+				opened, opened+nl)
+		}
+	}
+	return ""
+}
+
 // csvPlan maps file fields to table columns.
 type csvPlan struct {
 	src      string
@@ -163,6 +205,8 @@ type csvPlan struct {
 	inFile   []bool       // table column has a file field
 	header   int          // fields in the header
 	extra    []string     // file columns a given schema lacks
+	// maxFieldLines: a quoted field over this many lines is reported.
+	maxFieldLines int
 }
 
 type csvChunk struct {
@@ -207,10 +251,11 @@ func ReadCSV(r io.Reader, name string, schema types.Schema) (*table.Table, *Load
 
 // readOptions are the knobs the workspace passes to the readers.
 type readOptions struct {
-	workers   int
-	strict    bool
-	maxIssues int
-	ev        evictor // pages of a mapped file
+	workers       int
+	strict        bool
+	maxIssues     int
+	maxFieldLines int     // 0: DefaultMaxFieldLines; < 0: no limit
+	ev            evictor // pages of a mapped file
 }
 
 func (o readOptions) nworkers() int {
@@ -238,6 +283,10 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 	plan, err := planCSV(src, header, schema, rep)
 	if err != nil {
 		return nil, nil, err
+	}
+	plan.maxFieldLines = o.maxFieldLines
+	if plan.maxFieldLines == 0 {
+		plan.maxFieldLines = DefaultMaxFieldLines
 	}
 	bodyStart, bodyLine := hs.pos, hs.line
 
@@ -644,8 +693,8 @@ func parseCSVChunk(body []byte, ch *csvChunk, p *csvPlan, final []*table.Column,
 			ch.builders[c] = b
 		}
 	}
-	s := &csvScanner{data: body[:ch.end], pos: ch.start, line: ch.line}
 	nf := len(p.fieldCol)
+	s := &csvScanner{data: body[:ch.end], pos: ch.start, line: ch.line, nf: nf, maxLines: p.maxFieldLines}
 	for {
 		fields, line, ok := s.next()
 		if !ok {
@@ -656,11 +705,18 @@ func parseCSVChunk(body []byte, ch *csvChunk, p *csvPlan, final []*table.Column,
 			if pr.field < nf {
 				col = p.cols[p.fieldCol[pr.field]].Name
 			}
-			ch.issues = append(ch.issues, issue{Issue{p.src, line, col, pr.msg}, noteOnly})
+			at := line
+			if pr.line > 0 {
+				at = pr.line
+			}
+			ch.issues = append(ch.issues, issue{Issue{p.src, at, col, pr.msg}, noteOnly})
 		}
-		if len(fields) != nf {
-			ch.issues = append(ch.issues, issue{Issue{p.src, line, "",
-				"record has " + strconv.Itoa(len(fields)) + " fields, the header has " + strconv.Itoa(nf)}, badLine})
+		if n := len(fields); n < nf {
+			ch.issues = append(ch.issues, issue{Issue{p.src, line, "", "record has " + plural(n, "field") +
+				", the header has " + strconv.Itoa(nf) + ": kept, padded with " + plural(nf-n, "null")}, paddedLine})
+		} else if n > nf {
+			ch.issues = append(ch.issues, issue{Issue{p.src, line, "", "record has " + plural(n, "field") +
+				", the header has " + strconv.Itoa(nf) + ": kept, " + plural(n-nf, "extra field") + " cut"}, cutLine})
 		}
 		for j := 0; j < nf; j++ {
 			c := p.fieldCol[j]

@@ -127,8 +127,8 @@ func TestCSVBadRows(t *testing.T) {
 		`SigninLogs.csv:4: column TimeGenerated: cannot convert "2024-01-02\nT00:00" to datetime`,
 		`SigninLogs.csv:4: column Count: cannot convert "many" to long`,
 		`SigninLogs.csv:4: column Ok: cannot convert "maybe" to bool`,
-		`SigninLogs.csv:6: record has 2 fields, the header has 4`,
-		`SigninLogs.csv:7: record has 5 fields, the header has 4`,
+		`SigninLogs.csv:6: record has 2 fields, the header has 4: kept, padded with 2 nulls`,
+		`SigninLogs.csv:7: record has 5 fields, the header has 4: kept, 1 extra field cut`,
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,8 +150,13 @@ func TestCSVBadRows(t *testing.T) {
 			if strings.Join(msgs, "\n") != strings.Join(wantIssues, "\n") {
 				t.Fatalf("issues:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(wantIssues, "\n"))
 			}
-			if rep.BadValues != 4 || rep.BadLines != 2 || rep.Rows != 5 {
+			if rep.BadValues != 4 || rep.BadLines != 2 || rep.Padded != 1 || rep.Cut != 1 || rep.Rows != 5 {
 				t.Errorf("counts: %+v", rep)
+			}
+			wantSum := "SigninLogs.csv: 4 values did not convert (kept as null); 2 records with a wrong field count kept " +
+				"(1 padded with nulls, 1 cut to the header's fields): " + strings.Join(wantIssues, "; ")
+			if s := rep.Summary(); s != wantSum {
+				t.Errorf("summary:\n%s\nwant:\n%s", s, wantSum)
 			}
 			wantWarn := []string{
 				"SigninLogs.csv: schema column Missing is not in the file; it is null",
@@ -231,11 +236,87 @@ func TestCSVMalformedQuotes(t *testing.T) {
 	for _, is := range rep.Issues {
 		msgs = append(msgs, is.Error())
 	}
-	want := "T:2: column A: unexpected 'c' after closing quote\nT:3: column A: unterminated quoted field\nT:3: record has 1 fields, the header has 2"
+	want := "T:2: column A: unexpected 'c' after closing quote\nT:3: column A: unterminated quoted field: it runs from line 3 to the end of the file (2 lines), kept as one value; an unbalanced quote?\nT:3: record has 1 field, the header has 2: kept, padded with 1 null"
 	if strings.Join(msgs, "\n") != want {
 		t.Fatalf("issues:\n%s", strings.Join(msgs, "\n"))
 	}
 	if got.Column("A").Strs[0] != "abc" || got.Column("A").Strs[1] != "open,2\n" {
 		t.Fatalf("values: %q", got.Column("A").Strs)
+	}
+}
+
+func TestCSVUnbalancedQuote(t *testing.T) {
+	// Line 6 opens a quote that line 9 closes: lines 7-8 become part of one field.
+	in := "A,B,C,D,E\n" +
+		"1,a,b,c,d\n" +
+		"2,a,b,c,d\n" +
+		"3,a,b,c,d\n" +
+		"4,a,b,c,d\n" +
+		"5,\"a,b,c,d\n" +
+		"6,a,b,c,d\n" +
+		"7,a,b,c,d\n" +
+		"8,a\",b,c,d\n" +
+		"9,a,b,c,d\n"
+	multi := "A,B,C,D,E\n1,\"line one\nline two\nline three\",b,c,d\n2,a,b,c,d\n"
+	tests := []struct {
+		name, in string
+		maxLines int
+		want     string
+	}{
+		{"swallowed records", in, 0,
+			"T.csv:6: column B: quoted field spans lines 6-9, which look like records of their own, kept as one value; an unbalanced quote?"},
+		{"text over the line limit", multi, 2,
+			"T.csv:2: column B: quoted field runs over 3 lines (2-4), more than the limit of 2, kept as one value; an unbalanced quote?"},
+		{"multi-line text within the limit", multi, 0, ""},
+		{"no limit", multi, -1, ""},
+		{"to the end of the file", "A,B,C\n1,\"x,y,z\n2,a,b\n", 0,
+			"T.csv:2: column B: unterminated quoted field: it runs from line 2 to the end of the file (3 lines), kept as one value; an unbalanced quote?\n" +
+				"T.csv:2: record has 2 fields, the header has 3: kept, padded with 1 null"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, rep, err := readCSV(context.Background(), []byte(tc.in), "T.csv", "T", nil, readOptions{maxFieldLines: tc.maxLines})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var msgs []string
+			for _, is := range rep.Issues {
+				msgs = append(msgs, is.Error())
+			}
+			if got := strings.Join(msgs, "\n"); got != tc.want {
+				t.Fatalf("issues:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCSVSummaryNamesEachLine(t *testing.T) {
+	in := "A,B,C\n1,2,3\n1,2\n1,2,3,4\n1\n1,2,3\n"
+	tests := []struct {
+		maxIssues int
+		want      string
+	}{
+		{0, "T.csv: 3 records with a wrong field count kept (2 padded with nulls, 1 cut to the header's fields): " +
+			"T.csv:3: record has 2 fields, the header has 3: kept, padded with 1 null; " +
+			"T.csv:4: record has 4 fields, the header has 3: kept, 1 extra field cut; " +
+			"T.csv:5: record has 1 field, the header has 3: kept, padded with 2 nulls"},
+		{1, "T.csv: 3 records with a wrong field count kept (2 padded with nulls, 1 cut to the header's fields): " +
+			"T.csv:3: record has 2 fields, the header has 3: kept, padded with 1 null; and 2 more"},
+	}
+	for _, tc := range tests {
+		got, rep, err := readCSV(context.Background(), []byte(in), "T.csv", "T", nil, readOptions{maxIssues: tc.maxIssues})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Rows() != 5 {
+			t.Errorf("rows = %d, want all 5 kept", got.Rows())
+		}
+		if s := rep.Summary(); s != tc.want {
+			t.Errorf("MaxIssues %d: summary\n%s\nwant\n%s", tc.maxIssues, s, tc.want)
+		}
+	}
+	_, rep, _ := readCSV(context.Background(), []byte("A\n1\n"), "T.csv", "T", nil, readOptions{})
+	if s := rep.Summary(); s != "" {
+		t.Errorf("clean file: summary %q", s)
 	}
 }

@@ -46,10 +46,15 @@ type LoadReport struct {
 	Rows      int    // rows in the resulting table
 	Bytes     int64  // bytes read
 	Duration  time.Duration
-	BadValues int      // cells that did not convert (kept as null)
-	BadLines  int      // records that could not be parsed (malformed JSON, wrong CSV field count)
-	Issues    []Issue  // the first problems, in file order
-	Warnings  []string // schema notes, e.g. columns appended that the schema lacks
+	BadValues int // cells that did not convert (kept as null)
+	// BadLines counts records not read as is: malformed JSON lines are
+	// skipped, while CSV records with a wrong field count are kept, Padded
+	// with nulls (too few fields) or Cut (extra fields dropped).
+	BadLines    int
+	Padded, Cut int
+	Issues      []Issue  // the first problems, in file order
+	Warnings    []string // schema notes, e.g. columns appended that the schema lacks
+	total       int      // all issues, kept or not
 }
 
 // MBps is the read throughput in megabytes (10^6 bytes) per second.
@@ -68,9 +73,59 @@ func (r *LoadReport) String() string {
 		s += fmt.Sprintf(", %d bad values", r.BadValues)
 	}
 	if r.BadLines > 0 {
-		s += fmt.Sprintf(", %d bad lines", r.BadLines)
+		s += ", " + plural(r.BadLines, "bad line")
 	}
 	return s
+}
+
+// Summary says what a read did with bad input, then names every kept
+// issue (file:line), e.g. "T.csv: 2 records with a wrong field count kept
+// (1 padded with nulls, 1 cut): T.csv:7: ...; T.csv:8: ...". Empty when
+// there were no issues.
+func (r *LoadReport) Summary() string {
+	if r.total == 0 && len(r.Issues) == 0 {
+		return ""
+	}
+	var parts []string
+	if r.BadValues > 0 {
+		parts = append(parts, plural(r.BadValues, "value")+" did not convert (kept as null)")
+	}
+	if kept := r.Padded + r.Cut; kept > 0 {
+		var how []string
+		if r.Padded > 0 {
+			how = append(how, fmt.Sprintf("%d padded with nulls", r.Padded))
+		}
+		if r.Cut > 0 {
+			how = append(how, fmt.Sprintf("%d cut to the header's fields", r.Cut))
+		}
+		parts = append(parts, plural(kept, "record")+" with a wrong field count kept ("+strings.Join(how, ", ")+")")
+	}
+	if skipped := r.BadLines - r.Padded - r.Cut; skipped > 0 {
+		parts = append(parts, plural(skipped, "malformed line")+" skipped")
+	}
+	if notes := r.total - r.BadValues - r.BadLines; notes > 0 {
+		parts = append(parts, plural(notes, "other problem"))
+	}
+	var b strings.Builder
+	b.WriteString(r.File + ": " + strings.Join(parts, "; ") + ": ")
+	for i, is := range r.Issues {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(is.Error())
+	}
+	if more := r.total - len(r.Issues); more > 0 {
+		fmt.Fprintf(&b, "; and %d more", more)
+	}
+	return b.String()
+}
+
+// plural is "1 line", "2 lines".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // DefaultMaxIssues is how many issues a report keeps when Options.MaxIssues is 0.
@@ -82,7 +137,9 @@ type issueKind uint8
 const (
 	badValue issueKind = iota
 	badLine
-	noteOnly // reported but neither (e.g. an unterminated quote at EOF that still yields a row)
+	paddedLine // a CSV record with too few fields, kept (counts as a bad line)
+	cutLine    // a CSV record with too many fields, kept (counts as a bad line)
+	noteOnly   // reported but neither (e.g. an unterminated quote at EOF that still yields a row)
 )
 
 type issue struct {
@@ -111,7 +168,14 @@ func finishReport(r *LoadReport, issues []issue, max int, strict bool) error {
 			r.BadValues++
 		case badLine:
 			r.BadLines++
+		case paddedLine:
+			r.BadLines++
+			r.Padded++
+		case cutLine:
+			r.BadLines++
+			r.Cut++
 		}
+		r.total++
 		if len(r.Issues) < max {
 			r.Issues = append(r.Issues, is.Issue)
 		}

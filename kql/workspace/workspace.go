@@ -35,10 +35,18 @@ type Options struct {
 	// MaxIssues is how many issues a LoadReport keeps (0: DefaultMaxIssues);
 	// all are counted.
 	MaxIssues int
+	// MaxFieldLines: a quoted CSV field spanning more lines than this is
+	// reported as a likely unbalanced quote (0: DefaultMaxFieldLines;
+	// negative: no limit). The field is kept either way.
+	MaxFieldLines int
 }
 
+// DefaultMaxFieldLines is the longest quoted CSV field, in lines, read
+// without a report when Options.MaxFieldLines is 0.
+const DefaultMaxFieldLines = 100
+
 func (o Options) read() readOptions {
-	return readOptions{workers: o.Workers, strict: o.Strict, maxIssues: o.MaxIssues}
+	return readOptions{workers: o.Workers, strict: o.Strict, maxIssues: o.MaxIssues, maxFieldLines: o.MaxFieldLines}
 }
 
 // Workspace is a folder of tables. Tables are listed when it is opened and
