@@ -3,10 +3,12 @@ package workspace
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -293,7 +295,7 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 	// Infer types from the first records.
 	if anyTrue(plan.inferred) {
 		ss := &csvScanner{data: body, pos: bodyStart, line: bodyLine}
-		seen := make([]types.Type, len(plan.cols))
+		seen := make([]tally, len(plan.cols))
 		for n := 0; n < sampleRows; n++ {
 			fields, _, ok := ss.next()
 			if !ok {
@@ -302,14 +304,14 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 			for j, f := range fields {
 				if j < len(plan.fieldCol) {
 					if c := plan.fieldCol[j]; plan.inferred[c] {
-						seen[c] = joinText(seen[c], classifyText(f))
+						seen[c].add(classifyText(f))
 					}
 				}
 			}
 		}
 		for c := range plan.cols {
 			if plan.inferred[c] {
-				plan.cols[c].Type = finalType(seen[c])
+				plan.cols[c].Type = seen[c].majority()
 			}
 		}
 	}
@@ -739,8 +741,10 @@ func parseCSVChunk(body []byte, ch *csvChunk, p *csvPlan, final []*table.Column,
 }
 
 // widenCSV handles inferred columns whose sample-based type met a value
-// that does not fit: it finds the type that fits every value and converts
-// those columns again. Rare, so it rescans rather than keeping raw text.
+// that does not fit: it takes the type nearly all values have (tally's
+// majority), converts those columns again and reports each value that
+// does not fit as a null (file, line, column). Rare, so it rescans rather
+// than keeping raw text.
 func widenCSV(ctx context.Context, body []byte, chunks []*csvChunk, p *csvPlan, o readOptions) error {
 	var cols []int
 	for c := range p.cols {
@@ -754,22 +758,25 @@ func widenCSV(ctx context.Context, body []byte, chunks []*csvChunk, p *csvPlan, 
 	if len(cols) == 0 {
 		return nil
 	}
-	// Pass 1: keep the text and join every value's type.
+	// Pass 1: keep the text and each record's line, and tally every value's type.
 	texts := make([][]*builder, len(chunks))
-	seen := make([][]types.Type, len(chunks))
+	lines := make([][]int, len(chunks))
+	seen := make([][]tally, len(chunks))
 	err := parallel(ctx, len(chunks), o.nworkers(), func(i int) {
 		ch := chunks[i]
 		texts[i] = make([]*builder, len(cols))
-		seen[i] = make([]types.Type, len(cols))
+		seen[i] = make([]tally, len(cols))
+		lines[i] = make([]int, 0, ch.rows)
 		for k, c := range cols {
 			texts[i][k] = newBuilder(p.cols[c].Name, types.String, ch.rows)
 		}
 		s := &csvScanner{data: body[:ch.end], pos: ch.start, line: ch.line}
 		for {
-			fields, _, ok := s.next()
+			fields, line, ok := s.next()
 			if !ok {
 				break
 			}
+			lines[i] = append(lines[i], line)
 			for k, c := range cols {
 				j := fieldOf(p, c)
 				var f []byte
@@ -777,7 +784,7 @@ func widenCSV(ctx context.Context, body []byte, chunks []*csvChunk, p *csvPlan, 
 					f = fields[j]
 				}
 				texts[i][k].appendText(f)
-				seen[i][k] = joinText(seen[i][k], classifyText(f))
+				seen[i][k].add(classifyText(f))
 			}
 		}
 	})
@@ -785,25 +792,34 @@ func widenCSV(ctx context.Context, body []byte, chunks []*csvChunk, p *csvPlan, 
 		return err
 	}
 	for k, c := range cols {
-		t := types.Null
+		var t tally
 		for i := range chunks {
-			t = joinText(t, seen[i][k])
+			t.merge(&seen[i][k])
 		}
-		p.cols[c].Type = finalType(t)
+		p.cols[c].Type = t.majority()
 	}
-	// Pass 2: convert the kept text to the joined type.
+	// Pass 2: convert the kept text to the chosen type.
 	return parallel(ctx, len(chunks), o.nworkers(), func(i int) {
+		ch := chunks[i]
+		added := false
 		for k, c := range cols {
 			src := texts[i][k].col
 			if p.cols[c].Type == types.String {
-				chunks[i].builders[c] = texts[i][k]
+				ch.builders[c] = texts[i][k]
 				continue
 			}
 			b := newBuilder(src.Name, p.cols[c].Type, len(src.Strs))
-			for _, s := range src.Strs {
-				b.appendText([]byte(s))
+			for r, s := range src.Strs {
+				if !b.appendText([]byte(s)) {
+					ch.issues = append(ch.issues, issue{Issue{p.src, lines[i][r], src.Name,
+						convertMessage([]byte(s), b.col.Type) + " (most of the column is " + b.col.Type.String() + ")"}, badValue})
+					added = true
+				}
 			}
-			chunks[i].builders[c] = b
+			ch.builders[c] = b
+		}
+		if added {
+			slices.SortStableFunc(ch.issues, func(a, b issue) int { return cmp.Compare(a.Line, b.Line) })
 		}
 	})
 }

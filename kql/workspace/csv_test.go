@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -83,29 +84,74 @@ func TestCSVInference(t *testing.T) {
 	}
 }
 
-// A value past the inference sample that does not fit widens the column
-// instead of being reported: the type was a guess, not a declaration.
+// Values past the inference sample that do not fit widen the column when
+// many disagree (the type was a guess, not a declaration); a stray value in
+// a column nearly all of one type is a null, reported at its line.
 func TestCSVInferenceWidensPastSample(t *testing.T) {
 	tinyChunks(t)
 	var b strings.Builder
-	b.WriteString("Id,Code\n")
+	b.WriteString("Id,Code,Count,TimeGenerated\n")
 	for i := 0; i < sampleRows+50; i++ {
-		fmt.Fprintf(&b, "%d,%d\n", i, i)
+		code := strconv.Itoa(i)
+		if i >= sampleRows {
+			code = "E" + code // 50 of 1051: a text column after all
+		}
+		fmt.Fprintf(&b, "%d,%s,%d,2026-11-01T00:00:%02dZ\n", i, code, i, i%60)
 	}
-	b.WriteString("2.5,E42\n")
+	b.WriteString("2.5,E42,abc,not-a-date\n")
 	got, rep, err := readCSV(context.Background(), []byte(b.String()), "T.csv", "T", nil, readOptions{workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := got.Schema().String(); s != "(Id:real, Code:string)" {
+	if s := got.Schema().String(); s != "(Id:real, Code:string, Count:long, TimeGenerated:datetime)" {
 		t.Fatalf("schema = %s", s)
 	}
-	if len(rep.Issues) != 0 {
-		t.Fatalf("issues: %v", rep.Issues)
+	last := sampleRows + 52
+	want := []string{
+		fmt.Sprintf(`T.csv:%d: column Count: cannot convert "abc" to long (most of the column is long)`, last),
+		fmt.Sprintf(`T.csv:%d: column TimeGenerated: cannot convert "not-a-date" to datetime (most of the column is datetime)`, last),
+	}
+	var msgs []string
+	for _, is := range rep.Issues {
+		msgs = append(msgs, is.Error())
+	}
+	if strings.Join(msgs, "\n") != strings.Join(want, "\n") || rep.BadValues != 2 {
+		t.Fatalf("issues (%d bad values):\n%s\nwant:\n%s", rep.BadValues, strings.Join(msgs, "\n"), strings.Join(want, "\n"))
 	}
 	n := got.Rows()
-	if got.Column("Id").Reals[n-1] != 2.5 || got.Column("Code").Strs[n-1] != "E42" || got.Column("Code").Strs[7] != "7" {
+	if got.Column("Id").Reals[n-1] != 2.5 || got.Column("Code").Strs[n-1] != "E42" || got.Column("Code").Strs[7] != "7" ||
+		!got.Column("Count").IsNull(n-1) || got.Column("Count").Ints[7] != 7 || !got.Column("TimeGenerated").IsNull(n-1) {
 		t.Fatalf("values: %v / %v", got.Row(n-1), got.Row(7))
+	}
+}
+
+// Inference from the sample takes the type nearly all values have.
+func TestTallyMajority(t *testing.T) {
+	tests := []struct {
+		name string
+		vals map[types.Type]int
+		want types.Type
+	}{
+		{"all long", map[types.Type]int{types.Long: 5, types.Null: 3}, types.Long},
+		{"only empty", map[types.Type]int{types.Null: 3}, types.String},
+		{"numbers join", map[types.Type]int{types.Long: 5, types.Real: 1}, types.Real},
+		{"one stray among ten", map[types.Type]int{types.Long: 9, types.String: 1}, types.Long},
+		{"one stray among few", map[types.Type]int{types.Long: 5, types.String: 1}, types.String},
+		{"1% stray", map[types.Type]int{types.DateTime: 990, types.String: 10}, types.DateTime},
+		{"2% stray", map[types.Type]int{types.DateTime: 980, types.String: 20}, types.String},
+		{"stray guid in longs", map[types.Type]int{types.Long: 200, types.GUID: 1}, types.Long},
+		{"mostly text", map[types.Type]int{types.String: 200, types.Long: 1}, types.String},
+	}
+	for _, tc := range tests {
+		var tl tally
+		for ty, n := range tc.vals {
+			for range n {
+				tl.add(ty)
+			}
+		}
+		if got := tl.majority(); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 

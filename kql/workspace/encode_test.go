@@ -72,7 +72,7 @@ func codedCSV(rows int) []byte {
 			num = ""
 		}
 		mixed := fmt.Sprint(i % 5)
-		if i > sampleRows+10 && i%101 == 0 {
+		if i > sampleRows+10 && i%31 == 0 { // too many to be stray values
 			mixed = "text"
 		}
 		fmt.Fprintf(&b, "%s,id-%d,%s,%s\n", cat, i, num, mixed)

@@ -149,3 +149,60 @@ func finalType(t types.Type) types.Type {
 	}
 	return t
 }
+
+// tally counts the narrowest types of a column's values, so inference can
+// take the type nearly all of them have: one stray "abc" in a count column
+// should make a null and a report, not a string column.
+type tally [types.Dynamic + 1]int
+
+func (t *tally) add(ty types.Type) { t[ty]++ }
+
+func (t *tally) merge(o *tally) {
+	for i, n := range o {
+		t[i] += n
+	}
+}
+
+// majority is the type of a column with these values: the join of them
+// all when they agree, otherwise the type nearly all non-empty values
+// share (numbers together), when the rest are few: at most 1% of them, or
+// a single value among at least ten. Otherwise the join (string).
+func (t *tally) majority() types.Type {
+	all, n := types.Null, 0
+	for ty, c := range t {
+		if c > 0 {
+			all = joinText(all, types.Type(ty))
+			if ty != int(types.Null) {
+				n += c
+			}
+		}
+	}
+	if all != types.String || n == 0 {
+		return finalType(all)
+	}
+	groups := []struct {
+		ty    types.Type
+		count int
+	}{
+		{types.Bool, t[types.Bool]},
+		{numericJoin(t), t[types.Long] + t[types.Real]},
+		{types.DateTime, t[types.DateTime]},
+		{types.TimeSpan, t[types.TimeSpan]},
+		{types.GUID, t[types.GUID]},
+		{types.Dynamic, t[types.Dynamic]},
+	}
+	for _, g := range groups {
+		bad := n - g.count
+		if g.count > 0 && (bad*100 <= n || bad == 1 && n >= 10) {
+			return g.ty
+		}
+	}
+	return types.String
+}
+
+func numericJoin(t *tally) types.Type {
+	if t[types.Real] > 0 {
+		return types.Real
+	}
+	return types.Long
+}
