@@ -84,7 +84,7 @@ func TestCancelledBeforeStart(t *testing.T) {
 
 func TestMemoryBudgetStopsRunawayJoin(t *testing.T) {
 	cat := bigCatalog(20_000)
-	q := `SigninLogs | extend k = 1 | join kind=inner (SigninLogs | extend k = 1) on k | count`
+	q := `SigninLogs | extend k = 1 | join kind=inner (SigninLogs | extend k = 1) on k | summarize count() by k`
 	_, err := runQuery(context.Background(), cat, Options{MemoryBudget: 64 << 20}, q)
 	if err == nil || !strings.Contains(err.Error(), "memory budget") {
 		t.Fatalf("want a memory budget error, got %v", err)
@@ -92,6 +92,53 @@ func TestMemoryBudgetStopsRunawayJoin(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || !e.Pos.IsValid() {
 		t.Fatalf("want a positioned *Error, got %#v", err)
+	}
+}
+
+// A join that only count or summarize count() reads is counted without
+// its rows, so a many-to-many key within the budget's reach still counts.
+func TestJoinCountWithoutRows(t *testing.T) {
+	cat := bigCatalog(20_000)
+	q := `SigninLogs | extend k = 1 | join kind=inner (SigninLogs | extend k = 1) on k | count`
+	res, err := runQuery(context.Background(), cat, Options{MemoryBudget: 64 << 20}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res[len(res)-1].Table.Columns[0].Ints[0]; got != 20_000*20_000 {
+		t.Fatalf("count = %d, want %d", got, 20_000*20_000)
+	}
+}
+
+// Counting agrees with materialising (take keeps every row but reads them)
+// for every join kind, with repeated, missing and null keys.
+func TestJoinCountMatchesRows(t *testing.T) {
+	const data = `let L = datatable(k:long, s:string)[1,"a", 1,"a", 2,"b", 3,"", long(null),"c", 5,"a"];
+let R = datatable(k:long, s:string)[1,"a", 1,"x", 1,"a", 3,"", 4,"d", long(null),"c", 4,"z"];
+`
+	kinds := []string{"inner", "innerunique", "leftouter", "rightouter", "fullouter", "leftanti", "rightanti", "leftsemi", "rightsemi"}
+	tails := []struct{ counting, reading string }{
+		{"count", "take 1000000 | count"},
+		{"summarize n = count(), m = count()", "take 1000000 | summarize n = count(), m = count()"},
+		{"summarize count()", "take 1000000 | summarize count()"},
+	}
+	for _, kind := range kinds {
+		for _, on := range []string{"k", "s", "k, s"} {
+			for _, tl := range tails {
+				q := data + "L | join kind=" + kind + " (R) on " + on + " | "
+				got, err := runQuery(context.Background(), newTestCatalog(), Options{}, q+tl.counting)
+				if err != nil {
+					t.Fatalf("%s on %s: %v", kind, on, err)
+				}
+				want, err := runQuery(context.Background(), newTestCatalog(), Options{}, q+tl.reading)
+				if err != nil {
+					t.Fatal(err)
+				}
+				g, w := got[len(got)-1].Table, want[len(want)-1].Table
+				if g.Schema().String() != w.Schema().String() || fmt.Sprint(g.Row(0)) != fmt.Sprint(w.Row(0)) {
+					t.Errorf("%s on %s | %s = %v %v, want %v %v", kind, on, tl.counting, g.Schema(), g.Row(0), w.Schema(), w.Row(0))
+				}
+			}
+		}
 	}
 }
 

@@ -153,6 +153,29 @@ func newJoinTable(keys []string, hs []uint64, ok []bool) *joinTable {
 	return t
 }
 
+// chains gives each key's first build row the length of its chain, and
+// each build row its chain's first row (-1 for rows without a key): what
+// counting a join needs instead of walking the chains per probe.
+func (t *joinTable) chains() (length, head []int32) {
+	length, head = make([]int32, len(t.next)), make([]int32, len(t.next))
+	for j := range head {
+		head[j] = -1
+	}
+	for _, s := range t.slots {
+		if s == 0 {
+			continue
+		}
+		h := s - 1
+		n := int32(0)
+		for j := h; j >= 0; j = t.next[j] {
+			head[j] = h
+			n++
+		}
+		length[h] = n
+	}
+	return length, head
+}
+
 // find returns the first build row with key k (hash h), or -1.
 func (t *joinTable) find(k string, h uint64) int32 {
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
@@ -206,6 +229,21 @@ func (r *runner) keyStrings(t *table.Table, keys []*cexpr) ([]string, []bool, er
 }
 
 func (r *runner) join(o *ast.JoinOp, left *table.Table) (*table.Table, error) {
+	return r.joinOrCount(o, left, nil)
+}
+
+// joinCount is the number of rows join o would produce, found without
+// materialising them: a self join on a common key can count millions of
+// rows that count or summarize count() never read.
+func (r *runner) joinCount(o *ast.JoinOp, left *table.Table) (int64, error) {
+	var n int64
+	_, err := r.joinOrCount(o, left, &n)
+	return n, err
+}
+
+// joinOrCount joins, or when counter is set only counts the output rows
+// into it (and returns no table).
+func (r *runner) joinOrCount(o *ast.JoinOp, left *table.Table, counter *int64) (*table.Table, error) {
 	right, err := r.evalTab(o.Right)
 	if err != nil {
 		return nil, err
@@ -227,12 +265,14 @@ func (r *runner) join(o *ast.JoinOp, left *table.Table) (*table.Table, error) {
 	if err != nil {
 		return nil, r.wrap(o.Pos(), err)
 	}
-	return r.hashJoin(o.Pos(), kind, left, right, lk, rk, false)
+	return r.hashJoin(o.Pos(), kind, left, right, lk, rk, false, counter)
 }
 
 // hashJoin builds on the right side and probes with the left in parallel
 // chunks. lookupMode drops the right key columns from the output (lookup).
-func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, lk, rk []*cexpr, lookupMode bool) (*table.Table, error) {
+// With counter set it only counts the output rows into *counter (no
+// pairs kept, so no memory budget applies) and returns a nil table.
+func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, lk, rk []*cexpr, lookupMode bool, counter *int64) (*table.Table, error) {
 	switch kind {
 	case "inner", "innerunique", "leftouter", "rightouter", "fullouter", "leftanti", "rightanti", "leftsemi", "rightsemi":
 	default:
@@ -286,9 +326,25 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 	// parallel and kept per slot so that most mismatches skip the string
 	// compare
 	bt := newJoinTable(rkeys, rh, rok)
+	// counting the rows of a join that keeps pairs (inner, outer) needs
+	// only the chain lengths; the semi and anti kinds keep no pairs anyway
+	var chainLen, headOf []int32
+	counting := false
+	switch kind {
+	case "inner", "innerunique", "leftouter", "rightouter", "fullouter":
+		counting = counter != nil
+	}
+	outerLeft := kind == "leftouter" || kind == "fullouter"
+	outerRight := kind == "rightouter" || kind == "fullouter"
+	if counting {
+		chainLen, headOf = bt.chains()
+	}
 	// probe
 	nc := numChunks(len(lrows), false)
-	type part struct{ li, ri []int }
+	type part struct {
+		li, ri []int
+		n      int64 // output rows, when counting
+	}
 	parts := make([]part, nc)
 	rightMatched := make([]bool, right.Rows())
 	var mu sync.Mutex
@@ -315,6 +371,28 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 		var ms []int
 		for k := lo; k < hi; k++ {
 			i := lrows[k]
+			if counting {
+				// a key's matches are its chain: count them, mark its head
+				h := int32(-1)
+				if lok[i] {
+					h = bt.find(lkeys[i], lh[i])
+				}
+				switch {
+				case h >= 0:
+					p.n += int64(chainLen[h])
+					if outerRight {
+						matched = append(matched, int(h))
+					}
+				case outerLeft:
+					p.n++
+				}
+				if k%4096 == 0 {
+					if err := r.ctx.Err(); err != nil {
+						return err
+					}
+				}
+				continue
+			}
 			ms = ms[:0]
 			if lok[i] {
 				for j := bt.find(lkeys[i], lh[i]); j >= 0; j = bt.next[j] {
@@ -373,9 +451,34 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 		return nil, err
 	}
 	var li, ri []int
+	var counted int64
 	for _, p := range parts {
 		li = append(li, p.li...)
 		ri = append(ri, p.ri...)
+		counted += p.n
+	}
+	if counter != nil {
+		switch kind {
+		case "leftanti", "leftsemi":
+			counted = int64(len(li))
+		case "rightanti", "rightsemi":
+			counted = 0
+			for _, m := range rightMatched {
+				if m == (kind == "rightsemi") {
+					counted++
+				}
+			}
+		case "rightouter", "fullouter":
+			// matched marks the heads of matched keys: a row is matched
+			// when its chain's head is
+			for _, h := range headOf {
+				if h < 0 || !rightMatched[h] {
+					counted++
+				}
+			}
+		}
+		*counter = counted
+		return nil, nil
 	}
 	switch kind {
 	case "leftanti", "leftsemi":
@@ -468,7 +571,7 @@ func (r *runner) lookup(o *ast.LookupOp, left *table.Table) (*table.Table, error
 	if err != nil {
 		return nil, r.wrap(o.Pos(), err)
 	}
-	return r.hashJoin(o.Pos(), kind, left, right, lk, rk, true)
+	return r.hashJoin(o.Pos(), kind, left, right, lk, rk, true, nil)
 }
 
 // union concatenates tables; kind=outer (default) merges schemas by

@@ -250,7 +250,20 @@ func (r *runner) evalTab(e ast.Expr) (*table.Table, error) {
 				t = encodeTable(p)
 			}
 		}
-		for _, op := range x.Ops {
+		for i := 0; i < len(x.Ops); i++ {
+			op := x.Ops[i]
+			if j, ok := op.(*ast.JoinOp); ok && i+1 < len(x.Ops) && countsOnly(x.Ops[i+1]) {
+				// nothing reads the join's columns: count its rows instead
+				n, err := r.joinCount(j, t)
+				if err != nil {
+					return nil, err
+				}
+				if t, err = r.countResult(x.Ops[i+1], t.Name, n); err != nil {
+					return nil, err
+				}
+				i++
+				continue
+			}
 			in := t
 			saved := r.serialIn
 			r.serialIn = r.serialized[in] || isSerializing(op)
@@ -442,4 +455,51 @@ func (r *runner) toScalar(e ast.Expr, sc *scope) (types.Value, error) {
 		return types.NullOf(t.Columns[0].Type), nil
 	}
 	return t.Columns[0].Value(0), nil
+}
+
+// countsOnly tells whether op reads nothing of its input but the number of
+// rows: count, or summarize of count() alone with no by.
+func countsOnly(op ast.Operator) bool {
+	switch o := op.(type) {
+	case *ast.CountOp:
+		return true
+	case *ast.SummarizeOp:
+		if len(o.By) > 0 || len(o.Hints) > 0 || len(o.Aggs) == 0 {
+			return false
+		}
+		for _, a := range o.Aggs {
+			if ne, ok := a.(*ast.NamedExpr); ok {
+				if len(ne.Names) > 1 {
+					return false
+				}
+				a = ne.Value
+			}
+			c, ok := a.(*ast.CallExpr)
+			if !ok || len(c.Args) > 0 || !strings.EqualFold(callName(c), "count") {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// countResult is what a countsOnly op gives for an input of n rows. A
+// summarize runs over one row, so that it names its columns as ever, and
+// its counts are then set to n.
+func (r *runner) countResult(op ast.Operator, name string, n int64) (*table.Table, error) {
+	if _, ok := op.(*ast.CountOp); ok {
+		t := &table.Table{Name: name, Columns: []*table.Column{newVec("Count", types.Long, 1)}}
+		t.Columns[0].Ints[0] = n
+		return t, nil
+	}
+	one := &table.Table{Name: name, Columns: []*table.Column{newVec("Rows", types.Long, 1)}}
+	t, err := r.applyOp(op, one)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range t.Columns {
+		c.Ints[0] = n
+	}
+	return t, nil
 }
