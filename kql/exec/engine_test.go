@@ -49,8 +49,9 @@ func bigCatalog(n int) *testCatalog {
 
 func TestCancellationStopsPromptly(t *testing.T) {
 	cat := bigCatalog(200_000)
-	// a cross join that would produce 200k x 200k rows: only cancellation stops it
-	q := `SigninLogs | extend k = 1 | join kind=inner (SigninLogs | extend k = 1) on k | count`
+	// a cross join that would produce 200k x 200k rows (the by makes it
+	// materialise them): only cancellation stops it
+	q := `SigninLogs | extend k = 1 | join kind=inner (SigninLogs | extend k = 1) on k | summarize count() by k`
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
