@@ -456,76 +456,59 @@ func (s *registryState) results(n int) []*table.Column {
 	return out
 }
 
-// makeSetCodes is make_set of a dictionary-encoded string column: (group,
-// code) pairs are deduped in one set and each group lists its codes in
-// order of first appearance, as the registry's make_set does.
-type makeSetCodes struct {
+// makeSetStr is make_set of a string column: each (group, value hash)
+// pair goes into one open-addressing set, as dcount's do (a 64-bit hash
+// collision is far rarer than anything a hunt would notice), and each group
+// lists its values in order of first appearance, as the registry's make_set
+// does. A dictionary-encoded column hashes each distinct string once; rows
+// with or without a dictionary mix freely.
+type makeSetStr struct {
 	max   int
 	pairs u64set
-	dict  []string
-	lists [][]uint32
-	// rows that came without the dictionary fall back to the registry
-	fallback *registryState
+	lists [][]string
+	dict  []string // the dictionary dhash belongs to
+	dhash []uint64
 }
 
-func (s *makeSetCodes) update(args []*table.Column, gids []int32, lo int) {
+func (s *makeSetStr) update(args []*table.Column, gids []int32, lo int) {
 	x := args[0]
-	if !strCoded(x) || s.dict != nil && !sameDict(s.dict, x.Dict) || s.fallback != nil {
-		s.toRegistry()
-		if len(args) == 1 {
-			// the registry reads the size limit from its second argument
-			args = append(args, constVec("", types.NewLong(int64(s.max)), types.Long, len(gids)))
+	coded := strCoded(x)
+	if coded && !sameDict(s.dict, x.Dict) {
+		s.dict = x.Dict
+		s.dhash = make([]uint64, len(x.Dict))
+		for i, v := range x.Dict {
+			s.dhash[i] = maphash.String(dcountSeed, v)
 		}
-		s.fallback.update(args, gids, lo)
-		return
 	}
-	s.dict = x.Dict
 	for n := maxGid(gids); len(s.lists) < n; {
 		s.lists = append(s.lists, nil)
 	}
 	for i, g := range gids {
-		if len(s.lists[g]) >= s.max {
+		if len(s.lists[g]) >= s.max || x.IsNull(i) {
 			continue
 		}
-		c := x.Codes[i]
-		if s.pairs.add(uint64(g)<<32 | uint64(c)) {
-			s.lists[g] = append(s.lists[g], c)
+		var h uint64
+		if coded {
+			h = s.dhash[x.Codes[i]]
+		} else {
+			h = maphash.String(dcountSeed, x.Strs[i])
+		}
+		if s.pairs.add(pairKey(g, h)) {
+			s.lists[g] = append(s.lists[g], x.Strs[i])
 		}
 	}
 }
 
-// toRegistry moves what was collected into registry accumulators.
-func (s *makeSetCodes) toRegistry() {
-	if s.fallback != nil {
-		return
-	}
-	agg, _ := functions.LookupAggregate("make_set")
-	argTypes := []types.Type{types.String, types.Long}
-	s.fallback = &registryState{agg: agg, argTypes: argTypes, outTypes: []types.Type{types.Dynamic}}
-	limit := types.NewLong(int64(s.max))
-	for _, l := range s.lists {
-		acc := agg.New(argTypes)
-		for _, c := range l {
-			acc.Add([]types.Value{types.NewString(s.dict[c]), limit})
-		}
-		s.fallback.accs = append(s.fallback.accs, acc)
-	}
-	s.lists, s.dict = nil, nil
-}
-
-func (s *makeSetCodes) results(n int) []*table.Column {
-	if s.fallback != nil {
-		return s.fallback.results(n)
-	}
+func (s *makeSetStr) results(n int) []*table.Column {
 	c := newVec("", types.Dynamic, n)
 	for g := 0; g < n; g++ {
-		var l []uint32
+		var l []string
 		if g < len(s.lists) {
 			l = s.lists[g]
 		}
 		arr := make([]any, len(l))
-		for i, code := range l {
-			arr[i] = s.dict[code]
+		for i, v := range l {
+			arr[i] = v
 		}
 		c.Dyns[g] = arr
 	}

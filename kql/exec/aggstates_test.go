@@ -32,10 +32,15 @@ func TestCodedAggregatesMatchPlain(t *testing.T) {
 	if coded.Codes == nil {
 		t.Fatal("buildDict gave up on a small column")
 	}
+	// each half with its own dictionary: the codes of one mean nothing in the other
+	first, second := strCol(vals[:4]...), strCol(vals[4:]...)
+	first.Dict, first.Codes = buildDict(first.Strs)
+	second.Dict, second.Codes = buildDict(second.Strs)
 	cases := []struct {
 		name  string
 		parts [2]*table.Column // first 4 rows, last 4 rows
 	}{
+		{"two dictionaries", [2]*table.Column{first, second}},
 		{"plain", [2]*table.Column{sliceCol(plain, 0, 4), sliceCol(plain, 4, 8)}},
 		{"coded", [2]*table.Column{sliceCol(coded, 0, 4), sliceCol(coded, 4, 8)}},
 		{"coded then plain", [2]*table.Column{sliceCol(coded, 0, 4), sliceCol(plain, 4, 8)}},
@@ -43,8 +48,8 @@ func TestCodedAggregatesMatchPlain(t *testing.T) {
 	}
 	for _, tc := range cases {
 		dc := &dcountState{}
-		ms := &makeSetCodes{max: 1 << 20}
-		limited := &makeSetCodes{max: 1}
+		ms := &makeSetStr{max: 1 << 20}
+		limited := &makeSetStr{max: 1}
 		for k, part := range tc.parts {
 			g := gids[k*4 : k*4+4]
 			dc.update([]*table.Column{part}, g, k*4)
@@ -184,5 +189,24 @@ func TestBuildDictParallelMatchesSerial(t *testing.T) {
 	}
 	if d, c := buildDictParallel(distinct); d != nil || c != nil {
 		t.Fatal("a column of distinct values was encoded")
+	}
+}
+
+// BenchmarkMakeSetPlain is make_set by group over a string column without
+// a dictionary (1M rows, 10k groups, 50k distinct values).
+func BenchmarkMakeSetPlain(b *testing.B) {
+	const n = 1 << 20
+	vals := make([]string, n)
+	gids := make([]int32, n)
+	for i := range vals {
+		vals[i] = fmt.Sprintf("10.0.%d.%d", i%50_000/256, i%50_000%256)
+		gids[i] = int32(i * 7 % 10_000)
+	}
+	x := strCol(vals...)
+	b.ResetTimer()
+	for range b.N {
+		s := &makeSetStr{max: 1 << 20}
+		s.update([]*table.Column{x}, gids, 0)
+		s.results(10_000)
 	}
 }

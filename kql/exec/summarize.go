@@ -547,7 +547,7 @@ func (r *runner) aggSpec(c *compiler, call *ast.CallExpr, names []string, in *ta
 				limit = v
 			}
 		}
-		sp.newSt = func() aggState { return &makeSetCodes{max: int(limit)} }
+		sp.newSt = func() aggState { return &makeSetStr{max: int(limit)} }
 		return sp, nil
 	}
 	return r.registryAgg(spec, call, names, args)
