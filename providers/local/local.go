@@ -464,15 +464,9 @@ func (c *catalog) takeWarnings() []string {
 	return w
 }
 
-// loadWarning summarises a table's load problems with the first of them,
-// naming file and line.
-func loadWarning(r *workspace.LoadReport) string {
-	s := fmt.Sprintf("%s: %d values did not convert (kept as null), %d malformed lines skipped", r.File, r.BadValues, r.BadLines)
-	if len(r.Issues) > 0 {
-		s += "; first: " + r.Issues[0].Error()
-	}
-	return s
-}
+// loadWarning summarises a table's load problems, naming each bad line by
+// file and line (up to the loader's limit).
+func loadWarning(r *workspace.LoadReport) string { return r.Summary() }
 
 func (c *catalog) add(t *table.Table) {
 	c.mu.Lock()
