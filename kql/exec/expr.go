@@ -29,6 +29,10 @@ type cexpr struct {
 	// than chunks joined afterwards (a lookup per row through codes); ok
 	// false means evaluate in chunks.
 	whole func(in *table.Table) (col *table.Column, ok bool)
+	// sel, when set on a bool expression, gives the rows of lo..hi where it
+	// is true (absolute indices, ascending) without building the bool
+	// column; ok false means use eval. where uses it.
+	sel func(in *table.Table, lo, hi int) (rows []int, ok bool, err error)
 }
 
 // vec evaluates e over lo..hi.

@@ -255,24 +255,21 @@ func (r *runner) filter(ce *cexpr, in *table.Table) (*table.Table, error) {
 	nc := numChunks(n, ce.serial)
 	sel := make([][]int, nc)
 	err := r.forChunks(n, ce.serial, func(ci, lo, hi int) error {
+		if ce.sel != nil {
+			rows, ok, err := ce.sel(in, lo, hi)
+			if err != nil {
+				return err
+			}
+			if ok {
+				sel[ci] = rows
+				return nil
+			}
+		}
 		col, err := boolVec(ce, in, lo, hi)
 		if err != nil {
 			return err
 		}
-		// count first: the selection is allocated once, at its size
-		k := 0
-		for i, v := range col.Ints {
-			if v != 0 && !(col.Nulls != nil && col.Nulls[i]) {
-				k++
-			}
-		}
-		idx := make([]int, 0, k)
-		for i, v := range col.Ints {
-			if v != 0 && !(col.Nulls != nil && col.Nulls[i]) {
-				idx = append(idx, lo+i)
-			}
-		}
-		sel[ci] = idx
+		sel[ci] = trueRows(col, lo)
 		return nil
 	})
 	if err != nil {
@@ -293,6 +290,25 @@ func (r *runner) filter(ce *cexpr, in *table.Table) (*table.Table, error) {
 		}
 	}
 	return r.gatherPar(in, all)
+}
+
+// trueRows is lo plus the index of every true (non-null, non-zero) row of
+// the bool column col.
+func trueRows(col *table.Column, lo int) []int {
+	// count first: the selection is allocated once, at its size
+	k := 0
+	for i, v := range col.Ints {
+		if v != 0 && !(col.Nulls != nil && col.Nulls[i]) {
+			k++
+		}
+	}
+	idx := make([]int, 0, k)
+	for i, v := range col.Ints {
+		if v != 0 && !(col.Nulls != nil && col.Nulls[i]) {
+			idx = append(idx, lo+i)
+		}
+	}
+	return idx
 }
 
 // gatherPar gathers rows idx of every column, columns in parallel.

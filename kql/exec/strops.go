@@ -112,49 +112,88 @@ func strPredExpr(a *cexpr, f func(string) bool) *cexpr {
 		if err != nil {
 			return nil, err
 		}
-		out := newVec("", types.Bool, hi-lo)
-		if strCoded(col) && len(col.Dict) <= 4*len(col.Codes) {
-			// once per distinct value: 0 unknown, 1 false, 2 true
-			memo := make([]uint8, len(col.Dict))
+		if keep := strPredCodes(col, f); keep != nil {
+			out := newVec("", types.Bool, hi-lo)
 			for i, c := range col.Codes {
-				m := memo[c]
-				if m == 0 {
-					m = 1
-					if f(col.Dict[c]) {
-						m = 2
-					}
-					memo[c] = m
-				}
-				if m == 2 {
+				if keep[c] == 2 {
 					out.Ints[i] = 1
 				}
 			}
 			return out, nil
 		}
-		if col.Type == types.String {
-			memo := map[string]bool{}
-			for i, s := range col.Strs {
-				r, ok := memo[s]
-				if !ok {
-					r = f(s)
-					if len(memo) < 4096 {
-						memo[s] = r
-					}
-				}
-				if r {
-					out.Ints[i] = 1
+		return strPredVec(col, f, hi-lo), nil
+	}
+	ce.sel = func(in *table.Table, lo, hi int) ([]int, bool, error) {
+		col, err := a.eval(in, lo, hi)
+		if err != nil {
+			return nil, false, err
+		}
+		keep := strPredCodes(col, f)
+		if keep == nil {
+			return trueRows(strPredVec(col, f, hi-lo), lo), true, nil
+		}
+		// rows straight from the codes: no per-row bool column between
+		k := 0
+		for _, c := range col.Codes {
+			if keep[c] == 2 {
+				k++
+			}
+		}
+		rows := make([]int, 0, k)
+		for i, c := range col.Codes {
+			if keep[c] == 2 {
+				rows = append(rows, lo+i)
+			}
+		}
+		return rows, true, nil
+	}
+	return ce
+}
+
+// strPredCodes evaluates f once per dictionary entry a coded column's rows
+// use (1 false, 2 true, 0 unused), or returns nil when col is not coded or
+// its dictionary is too large next to its rows to be worth it.
+func strPredCodes(col *table.Column, f func(string) bool) []uint8 {
+	if !strCoded(col) || len(col.Dict) > 4*len(col.Codes) {
+		return nil
+	}
+	memo := make([]uint8, len(col.Dict))
+	for _, c := range col.Codes {
+		if memo[c] == 0 {
+			memo[c] = 1
+			if f(col.Dict[c]) {
+				memo[c] = 2
+			}
+		}
+	}
+	return memo
+}
+
+// strPredVec is f over the n rows of an uncoded column as a bool column.
+func strPredVec(col *table.Column, f func(string) bool, n int) *table.Column {
+	out := newVec("", types.Bool, n)
+	if col.Type == types.String {
+		memo := map[string]bool{}
+		for i, s := range col.Strs {
+			r, ok := memo[s]
+			if !ok {
+				r = f(s)
+				if len(memo) < 4096 {
+					memo[s] = r
 				}
 			}
-			return out, nil
-		}
-		for i := 0; i < hi-lo; i++ {
-			if f(functions.ToString(col.Value(i))) {
+			if r {
 				out.Ints[i] = 1
 			}
 		}
-		return out, nil
+		return out
 	}
-	return ce
+	for i := 0; i < n; i++ {
+		if f(functions.ToString(col.Value(i))) {
+			out.Ints[i] = 1
+		}
+	}
+	return out
 }
 
 // in compiles in, !in, in~, !in~, has_any, has_all.
