@@ -233,6 +233,13 @@ func castCol(c *table.Column, t types.Type) *table.Column {
 }
 
 func (r *runner) where(o *ast.WhereOp, in *table.Table) (*table.Table, error) {
+	return r.whereKeep(o, in, nil)
+}
+
+// whereKeep is where whose output carries only the columns named in keep
+// (all when keep is nil): the rest of the pipe reads no others, so they
+// are not gathered.
+func (r *runner) whereKeep(o *ast.WhereOp, in *table.Table, keep map[string]bool) (*table.Table, error) {
 	ce, err := r.compiler(in.Schema()).compile(o.Pred)
 	if err != nil {
 		return nil, err
@@ -240,11 +247,17 @@ func (r *runner) where(o *ast.WhereOp, in *table.Table) (*table.Table, error) {
 	if ce.typ != types.Bool && ce.typ != types.Dynamic && ce.typ != types.Null {
 		return nil, r.errorf(o.Pred.Pos(), "where needs a bool predicate, got %s", ce.typ)
 	}
-	return r.filter(ce, in)
+	return r.filterKeep(ce, in, keep)
 }
 
 // filter keeps the rows where ce is true, evaluating chunks in parallel.
 func (r *runner) filter(ce *cexpr, in *table.Table) (*table.Table, error) {
+	return r.filterKeep(ce, in, nil)
+}
+
+// filterKeep is filter gathering only the columns named in keep (all when
+// keep is nil; the first one when keep names none, for the row count).
+func (r *runner) filterKeep(ce *cexpr, in *table.Table, keep map[string]bool) (*table.Table, error) {
 	if ce.isConst {
 		if b := convert(ce.val, types.Bool); !b.IsNull() && b.I != 0 {
 			return in, nil
@@ -288,6 +301,18 @@ func (r *runner) filter(ce *cexpr, in *table.Table) (*table.Table, error) {
 		for _, s := range sel {
 			all = append(all, s...)
 		}
+	}
+	if keep != nil {
+		kept := &table.Table{Name: in.Name}
+		for _, c := range in.Columns {
+			if keep[c.Name] {
+				kept.Columns = append(kept.Columns, c)
+			}
+		}
+		if len(kept.Columns) == 0 && len(in.Columns) > 0 {
+			kept.Columns = in.Columns[:1]
+		}
+		in = kept
 	}
 	return r.gatherPar(in, all)
 }

@@ -267,7 +267,15 @@ func (r *runner) evalTab(e ast.Expr) (*table.Table, error) {
 			in := t
 			saved := r.serialIn
 			r.serialIn = r.serialized[in] || isSerializing(op)
-			t, err = r.applyOp(op, t)
+			if w, ok := op.(*ast.WhereOp); ok && i+1 < len(x.Ops) {
+				// gather only the columns the rest of the pipe can name
+				keep, _ := neededColumns(x.Ops[i+1:])
+				if err = r.ctx.Err(); err == nil {
+					t, err = r.whereKeep(w, t, keep)
+				}
+			} else {
+				t, err = r.applyOp(op, t)
+			}
 			r.serialIn = saved
 			if err != nil {
 				return nil, err
