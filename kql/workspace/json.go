@@ -266,6 +266,8 @@ type jsonParser struct {
 	hits    int      //
 	noStrs  bool     // short values do not repeat enough to pay for lookups
 	members []member // scratch for the members of the objects being parsed
+	arena   []byte   // string bytes, copied in blocks (see box)
+	boxes   []string // string headers the boxed values point into
 }
 
 type member struct {
@@ -298,8 +300,11 @@ func (p *jsonParser) key(b []byte) string {
 }
 
 func (p *jsonParser) str(b []byte) any {
-	if p == nil || p.noStrs || len(b) >= shareMaxLen {
+	if p == nil {
 		return string(b)
+	}
+	if p.noStrs || len(b) >= shareMaxLen {
+		return p.box(b)
 	}
 	if p.lookups < internProbe {
 		p.lookups++
@@ -311,13 +316,59 @@ func (p *jsonParser) str(b []byte) any {
 		p.hits++
 		return v
 	}
-	var v any = string(b)
+	v := p.box(b)
 	if p.strs == nil {
 		p.strs = map[string]any{}
 	}
 	if len(p.strs) < shareMax {
 		p.strs[string(b)] = v
 	}
+	return v
+}
+
+// Boxing a string for a dynamic value costs two allocations (its bytes and
+// the header the interface points to), each one a heap object for the
+// garbage collector to mark. box copies the bytes into an arena block and
+// the header into a slab, so a block of values costs two allocations.
+// Values are never written again once handed out, so sharing blocks is
+// safe; a block lives as long as any value in it.
+const (
+	jsonArenaBlock = 32 << 10
+	jsonBoxBlock   = 512
+)
+
+var stringType = func() unsafe.Pointer {
+	var v any = ""
+	return (*eface)(unsafe.Pointer(&v)).typ
+}()
+
+// eface is the layout of an empty interface.
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+func (p *jsonParser) box(b []byte) any {
+	if len(b) == 0 {
+		return ""
+	}
+	var s string
+	if len(b) > jsonArenaBlock/8 {
+		s = string(b)
+	} else {
+		if cap(p.arena)-len(p.arena) < len(b) {
+			p.arena = make([]byte, 0, jsonArenaBlock)
+		}
+		start := len(p.arena)
+		p.arena = append(p.arena, b...)
+		s = unsafe.String(&p.arena[start], len(b))
+	}
+	if len(p.boxes) == cap(p.boxes) {
+		p.boxes = make([]string, 0, jsonBoxBlock)
+	}
+	p.boxes = append(p.boxes, s)
+	var v any
+	e := (*eface)(unsafe.Pointer(&v))
+	e.typ, e.data = stringType, unsafe.Pointer(&p.boxes[len(p.boxes)-1])
 	return v
 }
 
@@ -477,10 +528,11 @@ func newBagOf(ms []member) *types.Bag {
 	bag := allocBag(len(ms))
 	bag.Vals = make(map[string]any, len(ms))
 	for _, m := range ms {
-		if _, dup := bag.Vals[m.k]; !dup {
+		n := len(bag.Vals)
+		bag.Vals[m.k] = m.v // one hash per member: a new key grows the map
+		if len(bag.Vals) > n {
 			bag.Keys = append(bag.Keys, m.k)
 		}
-		bag.Vals[m.k] = m.v
 	}
 	return bag
 }
