@@ -258,16 +258,29 @@ func parseValue(b []byte, i, depth int) (any, int, error) {
 // repeat the same keys and short categorical values (operating systems,
 // browsers, countries) millions of times, so it shares one copy of each
 // key and one boxed copy of each short string value between the rows. A
-// nil parser shares nothing.
+// nil parser shares nothing. Whether short values repeat is decided per
+// key: a user's "type" repeats, the "ipAddress" beside it seldom does, and
+// looking up values that never repeat costs a hash and a miss each.
 type jsonParser struct {
-	keys    map[string]string
+	keys    map[string]*keyInfo
 	strs    map[string]any
-	lookups int      // of strs, until the probe decides
-	hits    int      //
-	noStrs  bool     // short values do not repeat enough to pay for lookups
-	members []member // scratch for the members of the objects being parsed
-	arena   []byte   // string bytes, copied in blocks (see box)
-	boxes   []string // string headers the boxed values point into
+	top     shareStats  // values outside any object member, or under unshared keys
+	cur     *shareStats // of the member whose value is being parsed; nil: top
+	members []member    // scratch for the members of the objects being parsed
+	arena   []byte      // string bytes, copied in blocks (see box)
+	boxes   []string    // string headers the boxed values point into
+}
+
+// shareStats probes whether the short string values of one key repeat.
+type shareStats struct {
+	lookups int  // of strs, until the probe decides
+	hits    int  //
+	off     bool // values do not repeat enough to pay for lookups
+}
+
+type keyInfo struct {
+	name string
+	shareStats
 }
 
 type member struct {
@@ -282,38 +295,46 @@ const (
 	shareMax    = 1 << 14 // distinct keys or values kept per column
 )
 
-func (p *jsonParser) key(b []byte) string {
+// key returns the shared copy of an object key and its value statistics
+// (nil once the column has too many distinct keys).
+func (p *jsonParser) key(b []byte) (string, *shareStats) {
 	if p == nil {
-		return string(b)
+		return string(b), nil
 	}
-	if s, ok := p.keys[string(b)]; ok {
-		return s
+	if ki, ok := p.keys[string(b)]; ok {
+		return ki.name, &ki.shareStats
 	}
 	s := string(b)
 	if p.keys == nil {
-		p.keys = map[string]string{}
+		p.keys = map[string]*keyInfo{}
 	}
 	if len(p.keys) < shareMax {
-		p.keys[s] = s
+		ki := &keyInfo{name: s}
+		p.keys[s] = ki
+		return s, &ki.shareStats
 	}
-	return s
+	return s, nil
 }
 
 func (p *jsonParser) str(b []byte) any {
 	if p == nil {
 		return string(b)
 	}
-	if p.noStrs || len(b) >= shareMaxLen {
+	st := p.cur
+	if st == nil {
+		st = &p.top
+	}
+	if st.off || len(b) >= shareMaxLen {
 		return p.box(b)
 	}
-	if p.lookups < internProbe {
-		p.lookups++
-		if p.lookups == internProbe && p.hits*2 < p.lookups {
-			p.noStrs, p.strs = true, nil
+	if st.lookups < internProbe {
+		st.lookups++
+		if st.lookups == internProbe && st.hits*2 < st.lookups {
+			st.off = true
 		}
 	}
 	if v, ok := p.strs[string(b)]; ok {
-		p.hits++
+		st.hits++
 		return v
 	}
 	v := p.box(b)
@@ -415,6 +436,7 @@ func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 				return nil, 0, err
 			}
 			var k string
+			var st *shareStats
 			if esc {
 				out, ok := unescapeJSON(make([]byte, 0, e-s), b[s:e])
 				if !ok {
@@ -422,7 +444,7 @@ func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 				}
 				k = string(out)
 			} else {
-				k = p.key(b[s:e])
+				k, st = p.key(b[s:e])
 			}
 			i = skipWS(b, next)
 			if i >= len(b) || b[i] != ':' {
@@ -430,6 +452,7 @@ func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 			}
 			if p != nil {
 				p.members = ms // nested objects append after this one's members
+				p.cur = st
 			}
 			v, next, err := p.value(b, i+1, depth+1)
 			if err != nil {
@@ -460,7 +483,14 @@ func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 		if i < len(b) && b[i] == ']' {
 			return arr, i + 1, nil
 		}
+		var cur *shareStats // elements share their member's statistics
+		if p != nil {
+			cur = p.cur
+		}
 		for {
+			if p != nil {
+				p.cur = cur
+			}
 			v, next, err := p.value(b, i, depth+1)
 			if err != nil {
 				return nil, 0, err
@@ -556,6 +586,7 @@ func parseDynamic(b []byte) (any, error) { return (*jsonParser)(nil).parse(b) }
 func (p *jsonParser) parse(b []byte) (any, error) {
 	if p != nil {
 		p.members = p.members[:0] // after an error, scratch may hold a partial object
+		p.cur = nil
 	}
 	v, next, err := p.value(b, 0, 0)
 	if err != nil {

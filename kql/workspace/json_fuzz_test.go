@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/huntbook/huntbook/kql/types"
 )
@@ -108,4 +109,36 @@ func FuzzJSONParser(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		checkAgainstParseJSON(t, p, in)
 	})
+}
+
+func TestJSONSharingPerKey(t *testing.T) {
+	p := &jsonParser{}
+	var first, last *types.Bag
+	for i := range internProbe + 10 {
+		v, err := p.parse([]byte(fmt.Sprintf(`{"type":"User","ip":"10.1.%d.%d","tags":["a",{"x":"%d"},"b"]}`, i/256, i%256, i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = v.(*types.Bag)
+		}
+		last = v.(*types.Bag)
+	}
+	if ki := p.keys["ip"]; ki == nil || !ki.off {
+		t.Errorf("distinct ip values still interned: %+v", ki)
+	}
+	if ki := p.keys["type"]; ki == nil || ki.off {
+		t.Errorf("repeated type values no longer interned: %+v", ki)
+	}
+	// Array elements keep their member's statistics even after a nested
+	// object's members were parsed.
+	if ki := p.keys["tags"]; ki == nil || ki.off || ki.lookups != internProbe {
+		t.Errorf("tags elements: %+v", ki)
+	}
+	if unsafe.StringData(first.Vals["type"].(string)) != unsafe.StringData(last.Vals["type"].(string)) {
+		t.Errorf("type value not shared between rows")
+	}
+	if got := types.DynamicJSON(last); got != fmt.Sprintf(`{"type":"User","ip":"10.1.16.9","tags":["a",{"x":"%d"},"b"]}`, internProbe+9) {
+		t.Errorf("last row = %s", got)
+	}
 }
