@@ -269,6 +269,7 @@ type jsonParser struct {
 	members []member    // scratch for the members of the objects being parsed
 	arena   []byte      // string bytes, copied in blocks (see box)
 	boxes   []string    // string headers the boxed values point into
+	arrays  [][]any     // the same for arrays
 }
 
 // shareStats probes whether the short string values of one key repeat.
@@ -393,6 +394,26 @@ func (p *jsonParser) box(b []byte) any {
 	return v
 }
 
+var (
+	emptyArray any = []any{}
+	arrayType      = func() unsafe.Pointer {
+		var v any = []any(nil)
+		return (*eface)(unsafe.Pointer(&v)).typ
+	}()
+)
+
+// boxArray boxes a as box does a string: its slice header goes to a slab.
+func (p *jsonParser) boxArray(a []any) any {
+	if len(p.arrays) == cap(p.arrays) {
+		p.arrays = make([][]any, 0, jsonBoxBlock/2)
+	}
+	p.arrays = append(p.arrays, a)
+	var v any
+	e := (*eface)(unsafe.Pointer(&v))
+	e.typ, e.data = arrayType, unsafe.Pointer(&p.arrays[len(p.arrays)-1])
+	return v
+}
+
 func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 	if depth > maxJSONDepth {
 		return nil, 0, &jsonError{i, "nesting too deep"}
@@ -481,6 +502,11 @@ func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 		arr := []any{}
 		i = skipWS(b, i+1)
 		if i < len(b) && b[i] == ']' {
+			if p != nil {
+				// One boxed empty array for all rows: with no room, an
+				// append copies, so nothing can write through it.
+				return emptyArray, i + 1, nil
+			}
 			return arr, i + 1, nil
 		}
 		var cur *shareStats // elements share their member's statistics
@@ -502,6 +528,9 @@ func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 				continue
 			}
 			if i < len(b) && b[i] == ']' {
+				if p != nil {
+					return p.boxArray(arr), i + 1, nil
+				}
 				return arr, i + 1, nil
 			}
 			return nil, 0, jerr(b, i, "after array element")

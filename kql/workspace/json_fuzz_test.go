@@ -142,3 +142,17 @@ func TestJSONSharingPerKey(t *testing.T) {
 		t.Errorf("last row = %s", got)
 	}
 }
+
+func TestJSONEmptyArrayShared(t *testing.T) {
+	p := &jsonParser{}
+	a, _ := p.parse([]byte(`{"p":[]}`))
+	b, _ := p.parse([]byte(`[ ]`))
+	x, y := a.(*types.Bag).Vals["p"].([]any), b.([]any)
+	if x == nil || len(x) != 0 || cap(x) != 0 || y == nil || len(y) != 0 {
+		t.Fatalf("empty arrays: %#v %#v", x, y)
+	}
+	// With no room, an append cannot write into what other rows share.
+	if z := append(x, "v"); len(y) != 0 || len(z) != 1 {
+		t.Fatalf("append changed the shared empty array")
+	}
+}
