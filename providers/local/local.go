@@ -166,8 +166,14 @@ func SampleDir(cfg sampledata.Config) (string, error) {
 // bound. The previous one is kept for a kernel still reading it.
 const keepSamples = 2
 
+// pruneAge is how long a tenant folder is left alone after it was written,
+// whatever its END: another process (a kernel, a test pinned to a fixed end)
+// may have just made it and be about to read it.
+const pruneAge = time.Hour
+
 // pruneSamples removes all but the newest keep tenant folders named
-// prefix + END + suffix in dir (END sorts by time as written).
+// prefix + END + suffix in dir (END sorts by time as written), sparing any
+// folder written within pruneAge.
 func pruneSamples(dir, prefix, suffix string, keep int) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -187,7 +193,10 @@ func pruneSamples(dir, prefix, suffix string, keep int) {
 	}
 	sort.Strings(same)
 	for len(same) > keep {
-		os.RemoveAll(filepath.Join(dir, same[0]))
+		p := filepath.Join(dir, same[0])
+		if st, err := os.Stat(p); err == nil && time.Since(st.ModTime()) > pruneAge {
+			os.RemoveAll(p)
+		}
 		same = same[1:]
 	}
 }

@@ -189,10 +189,18 @@ func TestPruneSamples(t *testing.T) {
 		"sample--u0-d0-s7-x0-20261123T09",           // another seed
 		"sample--u0-d0-s0-x0-20261123T13.tmp123",    // being written
 	}
+	old := time.Now().Add(-2 * pruneAge)
 	for _, n := range names {
 		if err := os.Mkdir(filepath.Join(dir, n), 0o755); err != nil {
 			t.Fatal(err)
 		}
+		if err := os.Chtimes(filepath.Join(dir, n), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Just written by another process with a pinned, earlier end: spared.
+	if err := os.Mkdir(filepath.Join(dir, "sample--u0-d0-s0-x0-20261123T00"), 0o755); err != nil {
+		t.Fatal(err)
 	}
 	pruneSamples(dir, "sample--u0-d0-s0-x0-", "", 2)
 	entries, _ := os.ReadDir(dir)
@@ -201,6 +209,7 @@ func TestPruneSamples(t *testing.T) {
 		got = append(got, e.Name())
 	}
 	want := []string{
+		"sample--u0-d0-s0-x0-20261123T00",
 		"sample--u0-d0-s0-x0-20261123T09-nostories", "sample--u0-d0-s0-x0-20261123T11", "sample--u0-d0-s0-x0-20261123T12",
 		"sample--u0-d0-s0-x0-20261123T13.tmp123", "sample--u0-d0-s7-x0-20261123T09",
 	}
