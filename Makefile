@@ -1,8 +1,8 @@
-# The test command README.md names: unit tests, then the end-to-end checks
+# make test: unit tests, then the end-to-end checks
 # against real Jupyter clients (scripts under .ci/ that skip nothing).
 GO ?= go
 
-.PHONY: build test unit e2e sample-report
+.PHONY: build test unit e2e
 
 build:
 	$(GO) build -o bin/huntbook ./cmd/huntbook
