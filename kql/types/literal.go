@@ -39,29 +39,32 @@ func (v Value) Literal() string {
 
 // QuoteString makes a double-quoted KQL string literal with every character
 // that could end or bend it escaped.
-func QuoteString(s string) string {
+func QuoteString(s string) string { return `"` + EscapeString(s, '"') + `"` }
+
+// EscapeString escapes s for the inside of a quoted (non-verbatim) KQL string
+// delimited by quote: the documented escapes (\\, \", \', \t, \n, \r) and \u
+// for the other control characters, line separators and replacement
+// characters, which could end the literal or hide text from a reader.
+func EscapeString(s string, quote byte) string {
 	var b strings.Builder
-	b.WriteByte('"')
 	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
+		switch {
+		case r == '\\':
 			b.WriteString(`\\`)
-		case '\n':
+		case r == rune(quote):
+			b.WriteByte('\\')
+			b.WriteByte(quote)
+		case r == '\n':
 			b.WriteString(`\n`)
-		case '\r':
+		case r == '\r':
 			b.WriteString(`\r`)
-		case '\t':
+		case r == '\t':
 			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfffd:
+			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
-			if r < 0x20 || r == 0x7f || r == 0xfffd {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			} else {
-				b.WriteRune(r)
-			}
+			b.WriteRune(r)
 		}
 	}
-	b.WriteByte('"')
 	return b.String()
 }

@@ -13,7 +13,7 @@ import (
 func TestLiteralRoundTrip(t *testing.T) {
 	values := []types.Value{
 		types.NewString("a\x01b"), types.NewString("q\"'\\x\n\t\r"), types.NewString("日本 | take 1 //"),
-		types.NewString("\x7f"), types.NewString(""), types.NewString(`@"verbatim"`),
+		types.NewString("\x7f"), types.NewString(""), types.NewString(`@"verbatim"`), types.NewString("a\u2028b\u0085c"),
 		types.NewLong(-42), types.NewInt(7), types.NewReal(2.5), types.NewBool(true),
 		types.NewDateTime(17e15), types.NewTimeSpan(-90 * types.Minute), types.NewTimeSpan(3*types.Day + 5),
 		types.NewGUID("0F8FAD5B-D9CB-469F-A165-70867728950E"), types.NullOf(types.Long), types.NullOf(types.DateTime),

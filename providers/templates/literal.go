@@ -116,32 +116,10 @@ func QuoteString(s string) (string, error) {
 }
 
 // escapeIn escapes s for the inside of a quoted (non-verbatim) KQL string
-// delimited by q: the documented escapes (\\, \", \', \t, \n, \r) and \u
-// for the other control characters and line separators, which could end
-// the literal or hide text from a reader.
+// delimited by q, refusing text that is not UTF-8 (it could not read back).
 func escapeIn(s string, q byte) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", fmt.Errorf("value is not valid UTF-8")
 	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == rune(q):
-			b.WriteByte('\\')
-			b.WriteByte(q)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029 || r == 0x85:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String(), nil
+	return types.EscapeString(s, q), nil
 }
