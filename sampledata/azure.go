@@ -88,8 +88,8 @@ func (g *gen) emitARM(r *rnd, op armOp) []string {
 		row.dyn("Claims_d", claims).str("Claims", types.DynamicJSON(claims))
 		props := bag("eventCategory", "Administrative", "entity", op.resource, "message", op.op, "hierarchy", hier)
 		if i == 1 && op.props != nil {
-			for _, k := range op.props.Keys {
-				props.Set(k, op.props.Vals[k])
+			for i, k := range op.props.Keys {
+				props.Set(k, op.props.Value(i))
 			}
 		}
 		row.dyn("Properties_d", props).str("Properties", types.DynamicJSON(props))

@@ -248,8 +248,8 @@ func (t *Tables) Timeline(user string) (*Answer, error) {
 		p := prio.Ints[i]
 		var ins []any
 		if bag, ok := ai(i).(*types.Bag); ok {
-			for _, k := range bag.Keys {
-				if v, _ := bag.Vals[k].(bool); v {
+			for j, k := range bag.Keys {
+				if v, _ := bag.Value(j).(bool); v {
 					ins = append(ins, k)
 				}
 			}

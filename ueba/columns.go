@@ -92,7 +92,7 @@ func dget(v any, path ...string) any {
 		if !ok {
 			return nil
 		}
-		v = b.Vals[k]
+		v, _ = b.Get(k)
 	}
 	return v
 }

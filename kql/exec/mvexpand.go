@@ -83,12 +83,12 @@ func elements(d any, bagArray bool) []any {
 		return x
 	case *types.Bag:
 		out := make([]any, 0, x.Len())
-		for _, k := range x.Keys {
+		for i, k := range x.Keys {
 			if bagArray {
-				out = append(out, []any{k, x.Vals[k]})
+				out = append(out, []any{k, x.Value(i)})
 			} else {
 				b := types.NewBag()
-				b.Set(k, x.Vals[k])
+				b.Set(k, x.Value(i))
 				out = append(out, b)
 			}
 		}

@@ -495,12 +495,12 @@ func (b *bagAcc) Add(a []types.Value) {
 	}
 }
 func (b *bagAcc) fold(bag *types.Bag) {
-	for _, k := range bag.Keys {
+	for i, k := range bag.Keys {
 		if b.bag.Len() >= b.max {
 			return
 		}
 		if _, dup := b.bag.Get(k); !dup { // the first value seen for a key wins
-			b.bag.Set(k, bag.Vals[k])
+			b.bag.Set(k, bag.Value(i))
 		}
 	}
 }

@@ -52,9 +52,9 @@ func DynEqual(a, b any) bool {
 		if !ok || x.Len() != y.Len() {
 			return false
 		}
-		for _, k := range x.Keys {
+		for i, k := range x.Keys {
 			v, ok := y.Get(k)
-			if !ok || !DynEqual(x.Vals[k], v) {
+			if !ok || !DynEqual(x.Value(i), v) {
 				return false
 			}
 		}
@@ -214,9 +214,9 @@ func init() {
 				if !ok {
 					continue
 				}
-				for _, k := range b.Keys {
+				for i, k := range b.Keys {
 					if _, dup := out.Get(k); !dup {
-						out.Set(k, b.Vals[k])
+						out.Set(k, b.Value(i))
 					}
 				}
 			}
@@ -514,10 +514,10 @@ func init() {
 			walk = func(d any, p string) {
 				switch x := d.(type) {
 				case *types.Bag:
-					for _, k := range x.Keys {
+					for i, k := range x.Keys {
 						q := p + "['" + k + "']"
 						out = append(out, q)
-						walk(x.Vals[k], q)
+						walk(x.Value(i), q)
 					}
 				case []any:
 					if len(x) > 0 {
@@ -631,9 +631,9 @@ func deepCopy(d any) any {
 		}
 		return out
 	case *types.Bag:
-		out := types.NewBag()
-		for _, k := range x.Keys {
-			out.Set(k, deepCopy(x.Vals[k]))
+		out := types.NewBagCap(x.Len())
+		for i, k := range x.Keys {
+			out.Set(k, deepCopy(x.Value(i)))
 		}
 		return out
 	}
@@ -660,23 +660,14 @@ func removePath(b *types.Bag, key string) {
 	}
 	cur := b
 	for _, s := range steps[:len(steps)-1] {
-		next, ok := cur.Vals[s].(*types.Bag)
+		v, _ := cur.Get(s)
+		next, ok := v.(*types.Bag)
 		if !ok {
 			return
 		}
 		cur = next
 	}
-	last := steps[len(steps)-1]
-	if _, ok := cur.Vals[last]; !ok {
-		return
-	}
-	delete(cur.Vals, last)
-	for i, k := range cur.Keys {
-		if k == last {
-			cur.Keys = append(cur.Keys[:i], cur.Keys[i+1:]...)
-			break
-		}
-	}
+	cur.Delete(steps[len(steps)-1])
 }
 
 type pathStep struct {

@@ -135,14 +135,14 @@ func TestSeriesStatsDocExample(t *testing.T) {
 	bag := evalSeries(t, "series_stats_dynamic", x).D.(*types.Bag)
 	var got []any
 	for _, k := range bag.Keys {
-		got = append(got, bag.Vals[k])
+		got = append(got, bag.Prop(k))
 	}
 	if strings.Join(bag.Keys, ",") != "min,min_idx,max,max_idx,avg,stdev,variance,sum,len" {
 		t.Errorf("series_stats_dynamic keys = %v", bag.Keys)
 	}
 	within(t, "series_stats_dynamic", got, []float64{2, 8, 87, 3, 32.8, 28.503633853548269, 812.45714285714291, 492, 15}, 1e-9)
-	if _, isInt := bag.Vals["min_idx"].(int64); !isInt {
-		t.Errorf("min_idx is %T, want long", bag.Vals["min_idx"])
+	if _, isInt := bag.Prop("min_idx").(int64); !isInt {
+		t.Errorf("min_idx is %T, want long", bag.Prop("min_idx"))
 	}
 }
 

@@ -79,7 +79,7 @@ func TestParseUserAgent(t *testing.T) {
 	}
 	// the cached bags are not shared with results
 	v, _ := f.Eval(testEnv, A(S(chrome), S("browser")))
-	v.D.(*types.Bag).Vals["Browser"].(*types.Bag).Set("Family", "changed")
+	v.D.(*types.Bag).Prop("Browser").(*types.Bag).Set("Family", "changed")
 	if again, _ := f.Eval(testEnv, A(S(chrome), S("browser"))); !sameValue(again, D(browser("Chrome", "130", "0", "0"))) {
 		t.Errorf("a changed result changed the cache: %s", show(again))
 	}

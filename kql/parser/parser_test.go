@@ -228,8 +228,8 @@ func TestDynamicLiteral(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 	bag := lit.Value.D.(*types.Bag)
-	if _, ok := bag.Vals["b"].(types.DateTimeValue); !ok {
-		t.Errorf("datetime inside dynamic is %T, want types.DateTimeValue", bag.Vals["b"])
+	if _, ok := bag.Prop("b").(types.DateTimeValue); !ok {
+		t.Errorf("datetime inside dynamic is %T, want types.DateTimeValue", bag.Prop("b"))
 	}
 	for src, want := range map[string]string{"dynamic(null)": "", "dynamic([])": "[]", "dynamic('s')": `"s"`} {
 		x, err := ParseExpr(src)

@@ -47,33 +47,6 @@ type DateTimeValue int64
 // TimeSpanValue is a timespan held inside a dynamic value, in ticks.
 type TimeSpanValue int64
 
-// Bag is a dynamic property bag. Keys keep their insertion order, which is
-// what users see when a bag is printed.
-type Bag struct {
-	Keys []string
-	Vals map[string]any
-}
-
-// NewBag returns an empty property bag.
-func NewBag() *Bag { return &Bag{Vals: map[string]any{}} }
-
-// Set adds or replaces a property.
-func (b *Bag) Set(k string, v any) {
-	if _, ok := b.Vals[k]; !ok {
-		b.Keys = append(b.Keys, k)
-	}
-	b.Vals[k] = v
-}
-
-// Get returns a property and whether it exists.
-func (b *Bag) Get(k string) (any, bool) {
-	v, ok := b.Vals[k]
-	return v, ok
-}
-
-// Len is the number of properties.
-func (b *Bag) Len() int { return len(b.Keys) }
-
 // Constructors for the common cases.
 
 func NullOf(t Type) Value { return Value{Type: t} }
@@ -263,7 +236,7 @@ func writeJSON(b *strings.Builder, d any) {
 			q, _ := json.Marshal(k)
 			b.Write(q)
 			b.WriteByte(':')
-			writeJSON(b, x.Vals[k])
+			writeJSON(b, x.vals[i])
 		}
 		b.WriteByte('}')
 	default:

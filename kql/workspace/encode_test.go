@@ -267,22 +267,22 @@ func TestJSONParserSharing(t *testing.T) {
 	if unsafe.StringData(ab.Keys[0]) != unsafe.StringData(bb.Keys[0]) {
 		t.Errorf("keys not shared")
 	}
-	if unsafe.StringData(ab.Vals["os"].(string)) != unsafe.StringData(bb.Vals["os"].(string)) {
+	if unsafe.StringData(ab.Prop("os").(string)) != unsafe.StringData(bb.Prop("os").(string)) {
 		t.Errorf("short values not shared")
 	}
-	if unsafe.StringData(ab.Vals["id"].(string)) == unsafe.StringData(bb.Vals["id"].(string)) {
+	if unsafe.StringData(ab.Prop("id").(string)) == unsafe.StringData(bb.Prop("id").(string)) {
 		t.Errorf("a GUID-length value was interned")
 	}
 }
 
 func TestNewBagOfSizes(t *testing.T) {
-	for n := 0; n <= 6; n++ {
+	for n := 0; n <= 20; n++ {
 		var ms []member
 		for i := range n {
 			ms = append(ms, member{fmt.Sprint("k", i), int64(i)})
 		}
 		b := newBagOf(ms)
-		if b.Len() != n || cap(b.Keys) != n {
+		if b.Len() != n || cap(b.Keys) < n {
 			t.Fatalf("%d members: %d keys, room for %d", n, b.Len(), cap(b.Keys))
 		}
 		// a later Set grows the keys without touching the bag itself

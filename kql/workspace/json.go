@@ -554,44 +554,12 @@ func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 	return nil, 0, jerr(b, i, "looking for beginning of value")
 }
 
-// allocBag makes a bag with room for n keys; small bags (most of a log's
-// objects) get their keys in the same allocation, one heap object fewer
-// per bag for the allocator and the garbage collector.
-func allocBag(n int) *types.Bag {
-	switch n {
-	case 1:
-		return bagWithKeys[[1]string](n)
-	case 2:
-		return bagWithKeys[[2]string](n)
-	case 3:
-		return bagWithKeys[[3]string](n)
-	case 4:
-		return bagWithKeys[[4]string](n)
-	}
-	return &types.Bag{Keys: make([]string, 0, n)}
-}
-
-// bagWithKeys allocates a bag and an array of n keys together.
-func bagWithKeys[A [1]string | [2]string | [3]string | [4]string](n int) *types.Bag {
-	x := &struct {
-		b types.Bag
-		k A
-	}{}
-	x.b.Keys = unsafe.Slice((*string)(unsafe.Pointer(&x.k)), n)[:0]
-	return &x.b
-}
-
 // newBagOf makes a bag of members in order; a repeated key keeps its first
 // position and its last value, as Bag.Set does.
 func newBagOf(ms []member) *types.Bag {
-	bag := allocBag(len(ms))
-	bag.Vals = make(map[string]any, len(ms))
+	bag := types.NewBagCap(len(ms))
 	for _, m := range ms {
-		n := len(bag.Vals)
-		bag.Vals[m.k] = m.v // one hash per member: a new key grows the map
-		if len(bag.Vals) > n {
-			bag.Keys = append(bag.Keys, m.k)
-		}
+		bag.Set(m.k, m.v)
 	}
 	return bag
 }

@@ -17,11 +17,11 @@ func sameDynamic(a, b any) bool {
 	switch x := a.(type) {
 	case *types.Bag:
 		y, ok := b.(*types.Bag)
-		if !ok || len(x.Keys) != len(y.Keys) || len(x.Vals) != len(y.Vals) {
+		if !ok || len(x.Keys) != len(y.Keys) || x.Len() != y.Len() {
 			return false
 		}
 		for i, k := range x.Keys {
-			if y.Keys[i] != k || !sameDynamic(x.Vals[k], y.Vals[k]) {
+			if y.Keys[i] != k || !sameDynamic(x.Prop(k), y.Prop(k)) {
 				return false
 			}
 		}
@@ -135,7 +135,7 @@ func TestJSONSharingPerKey(t *testing.T) {
 	if ki := p.keys["tags"]; ki == nil || ki.off || ki.lookups != internProbe {
 		t.Errorf("tags elements: %+v", ki)
 	}
-	if unsafe.StringData(first.Vals["type"].(string)) != unsafe.StringData(last.Vals["type"].(string)) {
+	if unsafe.StringData(first.Prop("type").(string)) != unsafe.StringData(last.Prop("type").(string)) {
 		t.Errorf("type value not shared between rows")
 	}
 	if got := types.DynamicJSON(last); got != fmt.Sprintf(`{"type":"User","ip":"10.1.16.9","tags":["a",{"x":"%d"},"b"]}`, internProbe+9) {
@@ -147,7 +147,7 @@ func TestJSONEmptyArrayShared(t *testing.T) {
 	p := &jsonParser{}
 	a, _ := p.parse([]byte(`{"p":[]}`))
 	b, _ := p.parse([]byte(`[ ]`))
-	x, y := a.(*types.Bag).Vals["p"].([]any), b.([]any)
+	x, y := a.(*types.Bag).Prop("p").([]any), b.([]any)
 	if x == nil || len(x) != 0 || cap(x) != 0 || y == nil || len(y) != 0 {
 		t.Fatalf("empty arrays: %#v %#v", x, y)
 	}

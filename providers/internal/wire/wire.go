@@ -328,8 +328,8 @@ func Render(v any) *exec.Render {
 		}
 	}
 	r := &exec.Render{Props: map[string]any{}}
-	for _, k := range bag.Keys {
-		val := bag.Vals[k]
+	for i, k := range bag.Keys {
+		val := bag.Value(i)
 		key := strings.ToLower(k)
 		if key == "visualization" {
 			r.Kind, _ = val.(string)
