@@ -34,6 +34,7 @@ func main() {
 	only := flag.String("q", "", "run only this question (for profiling)")
 	label := flag.String("version", "", "version to record (run.sh passes the git commit)")
 	cpuProfile := flag.String("cpuprofile", "", "timing mode: write a CPU profile of the question runs (not the loads) here")
+	loadProfile := flag.String("loadprofile", "", "write a CPU profile of the loads (not the questions) here")
 	flag.Parse()
 	if *data == "" || (*ansPath == "") == (*timPath == "") {
 		fmt.Fprintln(os.Stderr, "usage: hbrun -data DIR (-answers FILE | -timings FILE [-runs N] [-load-runs N])")
@@ -48,6 +49,9 @@ func main() {
 		qs = []questions.Question{q}
 	}
 	var err error
+	if *loadProfile != "" {
+		loadProfileOut = *loadProfile
+	}
 	if *ansPath != "" {
 		err = answerAll(*data, *ansPath, qs)
 	} else {
@@ -63,8 +67,23 @@ func fail(err error) {
 	os.Exit(1)
 }
 
+// loadProfileOut, when set, receives a CPU profile of the first load.
+var loadProfileOut string
+
 // load opens a fresh provider and reads every table, timing each.
 func load(dir string) (*local.Provider, map[string]float64, error) {
+	if loadProfileOut != "" {
+		f, err := os.Create(loadProfileOut)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, nil, err
+		}
+		defer pprof.StopCPUProfile()
+		loadProfileOut = ""
+	}
 	ctx := context.Background()
 	p, err := local.New("bench", []string{dir}, local.Options{})
 	if err != nil {
