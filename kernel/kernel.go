@@ -21,7 +21,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/go-zeromq/zmq4"
+	"github.com/huntbook/huntbook/kernel/internal/zmtp"
 )
 
 // Config configures a Kernel.
@@ -53,10 +53,8 @@ type Kernel struct {
 	log     io.Writer
 	session string
 
-	shell, control, stdin, iopub, hb zmq4.Socket
+	shell, control, stdin, iopub, hb *zmtp.Socket
 	ports                            map[string]int
-
-	sendMu sync.Mutex // zmq4 sockets are not safe for concurrent sends of one message's frames
 
 	history *History
 	count   int // execution count; only the shell goroutine touches it
@@ -108,29 +106,26 @@ func New(cfg Config) (*Kernel, error) {
 		controlQ: make(chan *Message, 64),
 	}
 	// Sockets live until Close, independent of the run context, so that
-	// the last replies still go out.
-	sctx := context.Background()
-	k.shell = zmq4.NewRouter(sctx)
-	k.control = zmq4.NewRouter(sctx)
-	k.stdin = zmq4.NewRouter(sctx)
-	k.iopub = zmq4.NewPub(sctx)
-	k.hb = zmq4.NewRep(sctx)
+	// the last replies still go out. The heartbeat socket echoes by itself.
 	for _, b := range []struct {
 		name string
-		s    zmq4.Socket
+		s    **zmtp.Socket
+		kind zmtp.Kind
 		port int
 	}{
-		{"shell", k.shell, cfg.Conn.ShellPort}, {"control", k.control, cfg.Conn.ControlPort},
-		{"stdin", k.stdin, cfg.Conn.StdinPort}, {"iopub", k.iopub, cfg.Conn.IOPubPort},
-		{"hb", k.hb, cfg.Conn.HBPort},
+		{"shell", &k.shell, zmtp.Router, cfg.Conn.ShellPort}, {"control", &k.control, zmtp.Router, cfg.Conn.ControlPort},
+		{"stdin", &k.stdin, zmtp.Router, cfg.Conn.StdinPort}, {"iopub", &k.iopub, zmtp.Pub, cfg.Conn.IOPubPort},
+		{"hb", &k.hb, zmtp.Rep, cfg.Conn.HBPort},
 	} {
 		ep := cfg.Conn.Endpoint(b.port)
-		if err := b.s.Listen(ep); err != nil {
+		s, err := zmtp.Listen(b.kind, ep)
+		if err != nil {
 			k.closeSockets()
 			return nil, fmt.Errorf("kernel: binding %s channel to %s: %w", b.name, ep, err)
 		}
+		*b.s = s
 		k.ports[b.name] = b.port
-		if a, ok := b.s.Addr().(*net.TCPAddr); ok {
+		if a, ok := s.Addr().(*net.TCPAddr); ok {
 			k.ports[b.name] = a.Port
 		}
 	}
@@ -160,7 +155,6 @@ func (k *Kernel) Run(ctx context.Context) (restart bool, err error) {
 	go func() { defer wg.Done(); k.readLoop("shell", k.shell, k.shellQ) }()
 	go func() { defer wg.Done(); k.readLoop("control", k.control, k.controlQ) }()
 	go func() { defer wg.Done(); k.readLoop("stdin", k.stdin, nil) }()
-	go k.heartbeat()
 	go k.controlLoop()
 	if k.cfg.ParentPID > 0 {
 		go k.watchParent(k.cfg.ParentPID)
@@ -195,7 +189,7 @@ func (k *Kernel) restartAsked() bool {
 
 func (k *Kernel) closeSockets() {
 	k.closeOnce.Do(func() {
-		for _, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {
+		for _, s := range []*zmtp.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {
 			if s != nil {
 				s.Close()
 			}
@@ -209,9 +203,9 @@ func (k *Kernel) logf(format string, args ...any) {
 
 // readLoop decodes messages from a ROUTER socket into q, dropping (and
 // logging) malformed or wrongly signed ones. A nil q discards messages.
-func (k *Kernel) readLoop(name string, s zmq4.Socket, q chan<- *Message) {
+func (k *Kernel) readLoop(name string, s *zmtp.Socket, q chan<- *Message) {
 	for {
-		raw, err := s.Recv()
+		frames, err := s.Recv()
 		if err != nil {
 			if k.ctx.Err() != nil {
 				return
@@ -224,7 +218,7 @@ func (k *Kernel) readLoop(name string, s zmq4.Socket, q chan<- *Message) {
 			}
 			continue
 		}
-		m, err := k.sig.Decode(raw.Frames)
+		m, err := k.sig.Decode(frames)
 		if err != nil {
 			k.logf("%s: dropped message: %v", name, err)
 			continue
@@ -237,21 +231,6 @@ func (k *Kernel) readLoop(name string, s zmq4.Socket, q chan<- *Message) {
 		case q <- m:
 		case <-k.ctx.Done():
 			return
-		}
-	}
-}
-
-func (k *Kernel) heartbeat() {
-	for {
-		m, err := k.hb.Recv()
-		if err != nil {
-			if k.ctx.Err() != nil {
-				return
-			}
-			continue
-		}
-		if err := k.hb.Send(m); err != nil && k.ctx.Err() == nil {
-			k.logf("heartbeat: %v", err)
 		}
 	}
 }
@@ -296,7 +275,7 @@ func (k *Kernel) controlLoop() {
 }
 
 // dispatch handles one request between busy and idle status messages.
-func (k *Kernel) dispatch(sock zmq4.Socket, m *Message, control bool) {
+func (k *Kernel) dispatch(sock *zmtp.Socket, m *Message, control bool) {
 	k.publish(m, "status", map[string]any{"execution_state": "busy"})
 	defer k.publish(m, "status", map[string]any{"execution_state": "idle"})
 	reply := func(msgType string, content any) { k.send(sock, m, msgType, content) }
@@ -684,7 +663,7 @@ func (k *Kernel) header(msgType string, parent *Message) Header {
 }
 
 // send replies to req on a ROUTER socket.
-func (k *Kernel) send(sock zmq4.Socket, req *Message, msgType string, content any) {
+func (k *Kernel) send(sock *zmtp.Socket, req *Message, msgType string, content any) {
 	k.emit(sock, req.Identities, req, msgType, content)
 }
 
@@ -693,7 +672,7 @@ func (k *Kernel) publish(parent *Message, msgType string, content any) {
 	k.emit(k.iopub, [][]byte{[]byte("kernel." + k.session + "." + msgType)}, parent, msgType, content)
 }
 
-func (k *Kernel) emit(sock zmq4.Socket, ids [][]byte, parent *Message, msgType string, content any) {
+func (k *Kernel) emit(sock *zmtp.Socket, ids [][]byte, parent *Message, msgType string, content any) {
 	body, err := json.Marshal(content)
 	if err != nil {
 		k.logf("encoding %s: %v", msgType, err)
@@ -708,9 +687,7 @@ func (k *Kernel) emit(sock zmq4.Socket, ids [][]byte, parent *Message, msgType s
 		k.logf("encoding %s: %v", msgType, err)
 		return
 	}
-	k.sendMu.Lock()
-	defer k.sendMu.Unlock()
-	if err := sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
+	if err := sock.Send(frames); err != nil {
 		k.logf("sending %s: %v", msgType, err)
 	}
 }
