@@ -48,7 +48,7 @@ var dictCache sync.Map // weak.Pointer[table.Column] -> *dictEntry
 // c itself is shared and never written), or c when it is not a string
 // column worth encoding.
 func encoded(c *table.Column) *table.Column {
-	if c.Type != types.String && c.Type != types.Dynamic || c.Codes != nil || c.Len() < minEncodeRows {
+	if c.Type != types.String && c.Type != types.Dynamic || c.Codes != nil || c.NoDict || c.Len() < minEncodeRows {
 		return c
 	}
 	key := weak.Make(c)

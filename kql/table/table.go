@@ -26,6 +26,10 @@ import (
 // accelerator for grouping, sorting, predicates and joins: Strs and Dyns
 // stay complete, and code that changes them in place must set Codes, Dict
 // and DynDict to nil (Append does).
+//
+// NoDict records that a dictionary was tried on the column and does not pay
+// (its values are mostly distinct, like ids): the loader sets it when it
+// gives up on codes, so the executor does not try again on the first query.
 type Column struct {
 	Name    string
 	Type    types.Type
@@ -37,6 +41,7 @@ type Column struct {
 	Dict    []string // distinct values of a dictionary-encoded string column
 	DynDict []any    // values of a dictionary-encoded dynamic column
 	Codes   []uint32 // per row index into Dict or DynDict, or nil
+	NoDict  bool     // a dictionary does not pay for these values
 }
 
 // NewColumn makes an empty column with room for capacity rows.

@@ -635,6 +635,8 @@ func assembleColumn(f *table.Column, t types.Type, chunks []*csvChunk, c int, po
 	if remap != nil {
 		f.Codes, f.Dict = f.Codes[:rows], dict
 	} else {
+		// codes were wanted and did not pay: tell the executor not to try
+		f.NoDict = f.Codes != nil && t == types.String
 		f.Codes = nil
 	}
 	return f

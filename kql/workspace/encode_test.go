@@ -128,8 +128,11 @@ func TestCSVReaderCodes(t *testing.T) {
 			if cat.Codes == nil || len(cat.Dict) != 23 {
 				t.Fatalf("Cat: codes %v, dictionary of %d, want 23 values", cat.Codes != nil, len(cat.Dict))
 			}
-			if id.Codes != nil {
-				t.Errorf("Id (every value distinct) has codes")
+			if id.Codes != nil || !id.NoDict {
+				t.Errorf("Id (every value distinct): codes %v, NoDict %v; want no codes, NoDict", id.Codes != nil, id.NoDict)
+			}
+			if cat.NoDict {
+				t.Errorf("Cat (23 values) is marked NoDict")
 			}
 			if mixed.Codes != nil {
 				t.Errorf("Mixed (widened after the sample) has codes")
