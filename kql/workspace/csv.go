@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
@@ -493,6 +494,25 @@ func splitCSV(body []byte, start, line, workers int) []*csvChunk {
 // reader (as the executor does not encode them either).
 const minCodedRows = 4096
 
+// adviseColumn asks for huge pages under a new column's arrays.
+func adviseColumn(f *table.Column) {
+	if n := len(f.Ints); n > 0 {
+		adviseHuge(unsafe.Pointer(&f.Ints[0]), n*8)
+	}
+	if n := len(f.Reals); n > 0 {
+		adviseHuge(unsafe.Pointer(&f.Reals[0]), n*8)
+	}
+	if n := len(f.Strs); n > 0 {
+		adviseHuge(unsafe.Pointer(&f.Strs[0]), n*16)
+	}
+	if n := len(f.Dyns); n > 0 {
+		adviseHuge(unsafe.Pointer(&f.Dyns[0]), n*16)
+	}
+	if n := len(f.Codes); n > 0 {
+		adviseHuge(unsafe.Pointer(&f.Codes[0]), n*4)
+	}
+}
+
 // allocColumns makes the table's columns at the chunks' total bound and
 // gives each chunk its row range. String columns of a table big enough
 // get room for codes.
@@ -521,6 +541,7 @@ func allocColumns(p *csvPlan, chunks []*csvChunk) []*table.Column {
 		case table.StoreDyns:
 			f.Dyns = make([]any, total)
 		}
+		adviseColumn(f)
 		final[c] = f
 	}
 	return final
