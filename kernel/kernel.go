@@ -61,6 +61,9 @@ type Kernel struct {
 
 	execMu     sync.Mutex
 	execCancel context.CancelFunc
+	// jobs feeds the execution goroutine, which lives from cell to cell
+	// (its stack stays grown) unless an execution is abandoned.
+	jobs chan job
 
 	ctx      context.Context // cancelled on shutdown
 	stop     context.CancelFunc
@@ -106,19 +109,23 @@ func New(cfg Config) (*Kernel, error) {
 		controlQ: make(chan *Message, 64),
 	}
 	// Sockets live until Close, independent of the run context, so that
-	// the last replies still go out. The heartbeat socket echoes by itself.
+	// the last replies still go out. The heartbeat socket echoes by itself;
+	// requests are decoded on the socket's reader goroutines and queued.
 	for _, b := range []struct {
-		name string
-		s    **zmtp.Socket
-		kind zmtp.Kind
-		port int
+		name   string
+		s      **zmtp.Socket
+		kind   zmtp.Kind
+		port   int
+		handle func([][]byte)
 	}{
-		{"shell", &k.shell, zmtp.Router, cfg.Conn.ShellPort}, {"control", &k.control, zmtp.Router, cfg.Conn.ControlPort},
-		{"stdin", &k.stdin, zmtp.Router, cfg.Conn.StdinPort}, {"iopub", &k.iopub, zmtp.Pub, cfg.Conn.IOPubPort},
-		{"hb", &k.hb, zmtp.Rep, cfg.Conn.HBPort},
+		{"shell", &k.shell, zmtp.Router, cfg.Conn.ShellPort, k.receiver("shell", k.shellQ)},
+		{"control", &k.control, zmtp.Router, cfg.Conn.ControlPort, k.receiver("control", k.controlQ)},
+		{"stdin", &k.stdin, zmtp.Router, cfg.Conn.StdinPort, k.receiver("stdin", nil)},
+		{"iopub", &k.iopub, zmtp.Pub, cfg.Conn.IOPubPort, nil},
+		{"hb", &k.hb, zmtp.Rep, cfg.Conn.HBPort, nil},
 	} {
 		ep := cfg.Conn.Endpoint(b.port)
-		s, err := zmtp.Listen(b.kind, ep)
+		s, err := zmtp.ListenFunc(b.kind, ep, b.handle)
 		if err != nil {
 			k.closeSockets()
 			return nil, fmt.Errorf("kernel: binding %s channel to %s: %w", b.name, ep, err)
@@ -150,11 +157,6 @@ func (k *Kernel) Run(ctx context.Context) (restart bool, err error) {
 		}
 	}()
 	k.publish(nil, "status", map[string]any{"execution_state": "starting"})
-	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() { defer wg.Done(); k.readLoop("shell", k.shell, k.shellQ) }()
-	go func() { defer wg.Done(); k.readLoop("control", k.control, k.controlQ) }()
-	go func() { defer wg.Done(); k.readLoop("stdin", k.stdin, nil) }()
 	go k.controlLoop()
 	if k.cfg.ParentPID > 0 {
 		go k.watchParent(k.cfg.ParentPID)
@@ -165,7 +167,12 @@ func (k *Kernel) Run(ctx context.Context) (restart bool, err error) {
 		s.Shutdown(k.restartAsked())
 	}
 	k.closeSockets()
-	wg.Wait()
+	k.execMu.Lock()
+	if k.jobs != nil {
+		close(k.jobs)
+		k.jobs = nil
+	}
+	k.execMu.Unlock()
 	return k.restartAsked(), nil
 }
 
@@ -201,36 +208,22 @@ func (k *Kernel) logf(format string, args ...any) {
 	fmt.Fprintf(k.log, "huntbook kernel: "+format+"\n", args...)
 }
 
-// readLoop decodes messages from a ROUTER socket into q, dropping (and
-// logging) malformed or wrongly signed ones. A nil q discards messages.
-func (k *Kernel) readLoop(name string, s *zmtp.Socket, q chan<- *Message) {
-	for {
-		frames, err := s.Recv()
-		if err != nil {
-			if k.ctx.Err() != nil {
-				return
-			}
-			k.logf("%s: receive: %v", name, err)
-			select {
-			case <-k.ctx.Done():
-				return
-			case <-time.After(50 * time.Millisecond):
-			}
-			continue
-		}
+// receiver decodes the messages a ROUTER socket receives into q, dropping
+// (and logging) malformed or wrongly signed ones. A nil q discards messages.
+func (k *Kernel) receiver(name string, q chan<- *Message) func([][]byte) {
+	return func(frames [][]byte) {
 		m, err := k.sig.Decode(frames)
 		if err != nil {
 			k.logf("%s: dropped message: %v", name, err)
-			continue
+			return
 		}
 		if q == nil {
 			k.logf("%s: ignored unexpected %s", name, m.Header.MsgType)
-			continue
+			return
 		}
 		select {
 		case q <- m:
 		case <-k.ctx.Done():
-			return
 		}
 	}
 }
@@ -416,28 +409,53 @@ func (k *Kernel) execute(m *Message, reply func(string, any)) (queued int) {
 	return -1
 }
 
-// run calls the interpreter on its own goroutine so an interrupt can cancel
-// it and a panic cannot take the kernel down.
+// job is one execution handed to the execution goroutine.
+type job struct {
+	ctx  context.Context
+	req  ExecuteRequest
+	out  Output
+	done chan ExecuteReply // buffered: an abandoned execution still finishes its send
+}
+
+// executor runs jobs until its channel is closed (shutdown, or an
+// execution it was running was abandoned and a new executor took over).
+func (k *Kernel) executor(jobs <-chan job) {
+	for j := range jobs {
+		j.done <- k.execOne(j)
+	}
+}
+
+// execOne turns an interpreter panic into an error reply.
+func (k *Kernel) execOne(j job) (r ExecuteReply) {
+	defer func() {
+		if p := recover(); p != nil {
+			r = k.panicReply(p)
+		}
+	}()
+	return k.cfg.Interp.Execute(j.ctx, j.req, j.out)
+}
+
+// run calls the interpreter on the execution goroutine so an interrupt can
+// cancel it, a stuck interpreter can be abandoned and a panic cannot take
+// the kernel down.
 func (k *Kernel) run(req ExecuteRequest, out Output) ExecuteReply {
 	ctx, cancel := context.WithCancel(k.ctx)
 	defer cancel()
+	done := make(chan ExecuteReply, 1)
 	k.execMu.Lock()
 	k.execCancel = cancel
+	if k.jobs == nil {
+		k.jobs = make(chan job)
+		go k.executor(k.jobs)
+	}
+	jobs := k.jobs
 	k.execMu.Unlock()
 	defer func() {
 		k.execMu.Lock()
 		k.execCancel = nil
 		k.execMu.Unlock()
 	}()
-	done := make(chan ExecuteReply, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- k.panicReply(p)
-			}
-		}()
-		done <- k.cfg.Interp.Execute(ctx, req, out)
-	}()
+	jobs <- job{ctx: ctx, req: req, out: out, done: done}
 	select {
 	case r := <-done:
 		return r
@@ -451,6 +469,14 @@ func (k *Kernel) run(req ExecuteRequest, out Output) ExecuteReply {
 		return r
 	case <-t.C:
 		k.logf("execution did not stop within %v of the interrupt; abandoning it", k.cfg.InterruptGrace)
+		// Its goroutine ends when the interpreter returns; the next
+		// execution gets a new one.
+		k.execMu.Lock()
+		if k.jobs == jobs {
+			close(k.jobs)
+			k.jobs = nil
+		}
+		k.execMu.Unlock()
 		return ExecuteReply{Err: &Error{Name: "Interrupted", Value: "execution interrupted",
 			Traceback: []string{"Interrupted: execution interrupted (the interpreter did not stop in time)"}}}
 	}

@@ -7,10 +7,12 @@
 // github.com/go-zeromq/zmq4's. This package owns what comes after it, the
 // hot path of every message: frames are read through a buffer (one read
 // system call per burst, not two per frame) and a message's frames are
-// written with one write system call, straight from the sending goroutine
-// (zmq4's sockets write each frame of a ROUTER message separately, twice,
-// from a goroutine started per send, and queue PUB messages for a writer
-// goroutine).
+// written with one write system call (zmq4's sockets write each frame of a
+// ROUTER message separately, twice, from a goroutine started per send).
+// ROUTER and REP messages are written by the sending goroutine. PUB
+// messages are queued for a writer goroutine per subscriber, as libzmq's
+// I/O thread does: a publisher never waits for a system call, and messages
+// published while a write is under way leave together in the next one.
 //
 // Semantics follow libzmq where Jupyter depends on them: a ROUTER prefixes
 // each received message with the peer's routing id (its Identity property,
@@ -32,6 +34,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
@@ -74,6 +77,15 @@ var (
 	WriteTimeout     = 30 * time.Second
 )
 
+// PubBacklog is how many bytes may wait for one PUB subscriber before
+// publishers wait for its writer (rather than libzmq's dropping at the
+// high-water mark: kernel output is not dropped).
+const PubBacklog = 8 << 20
+
+// closeFlush bounds how long Close lets PUB writers send what is queued
+// (a kernel's last messages, such as shutdown_reply).
+const closeFlush = time.Second
+
 const (
 	flagMore    = 0x01
 	flagLong    = 0x02
@@ -86,7 +98,8 @@ type Socket struct {
 	ln   net.Listener
 	path string // ipc socket file to remove on Close
 
-	in chan [][]byte // received messages (Router)
+	in     chan [][]byte  // received messages (Router without a handler)
+	handle func([][]byte) // ListenFunc's handler
 
 	mu     sync.Mutex
 	peers  map[*peer]struct{}
@@ -99,12 +112,19 @@ type Socket struct {
 
 // Listen binds a socket of kind to endpoint ("tcp://host:port", port 0 for
 // any free one, or "ipc://path") and starts accepting peers.
-func Listen(kind Kind, endpoint string) (*Socket, error) {
+func Listen(kind Kind, endpoint string) (*Socket, error) { return ListenFunc(kind, endpoint, nil) }
+
+// ListenFunc is Listen for a ROUTER whose received messages are given to
+// handle, called on the sending peer's reader goroutine (one call at a time
+// per peer; peers are concurrent), instead of being queued for Recv: a
+// message reaches its consumer without a goroutine switch. A handler that
+// blocks stops reading from that peer.
+func ListenFunc(kind Kind, endpoint string, handle func(frames [][]byte)) (*Socket, error) {
 	network, addr, ok := strings.Cut(endpoint, "://")
 	if !ok {
 		return nil, fmt.Errorf("zmtp: endpoint %q has no transport (want tcp://host:port or ipc://path)", endpoint)
 	}
-	s := &Socket{kind: kind, in: make(chan [][]byte, 64), peers: map[*peer]struct{}{},
+	s := &Socket{kind: kind, in: make(chan [][]byte, 64), handle: handle, peers: map[*peer]struct{}{},
 		byID: map[string]*peer{}, done: make(chan struct{})}
 	var err error
 	switch network {
@@ -141,10 +161,25 @@ func (s *Socket) Close() error {
 	s.closed = true
 	close(s.done)
 	err := s.ln.Close()
+	peers := make([]*peer, 0, len(s.peers))
 	for p := range s.peers {
-		p.conn.Close()
+		peers = append(peers, p)
 	}
 	s.mu.Unlock()
+	// Let queued PUB messages go out first, then disconnect everyone.
+	deadline := time.After(closeFlush)
+	for _, p := range peers {
+		if p.flushed != nil && p.ready.Load() {
+			p.stopWriter()
+			select {
+			case <-p.flushed:
+			case <-deadline:
+			}
+		}
+	}
+	for _, p := range peers {
+		p.conn.Close()
+	}
 	s.wg.Wait()
 	if s.path != "" {
 		os.Remove(s.path)
@@ -195,7 +230,7 @@ func (s *Socket) Send(frames [][]byte) error {
 		}
 		s.mu.Unlock()
 		for _, p := range targets {
-			p.send(frames)
+			p.queue(frames)
 		}
 	default:
 		s.mu.Unlock()
@@ -227,6 +262,11 @@ func (s *Socket) accept() {
 			continue
 		}
 		p := &peer{s: s, conn: c}
+		if s.kind == Pub {
+			p.kick = make(chan struct{}, 1)
+			p.flushed = make(chan struct{})
+			p.drained = sync.NewCond(&p.wmu)
+		}
 		s.mu.Lock()
 		if s.closed {
 			s.mu.Unlock()
@@ -246,9 +286,19 @@ type peer struct {
 	conn net.Conn
 	id   string // Router routing id
 
+	ready atomic.Bool // the handshake is done
+
 	wmu  sync.Mutex
 	wbuf []byte
 	dead bool
+
+	// PUB only: messages waiting for the writer goroutine.
+	pending  []byte
+	spare    []byte
+	stopping bool
+	kick     chan struct{} // wakes the writer
+	flushed  chan struct{} // closed when the writer has ended
+	drained  *sync.Cond    // signalled (on wmu) when pending is taken
 
 	smu  sync.Mutex
 	subs map[string]int // Pub subscriptions (libzmq counts repeats)
@@ -259,8 +309,16 @@ func (p *peer) serve() {
 	defer p.drop()
 	zc, err := p.handshake()
 	if err != nil {
+		if p.flushed != nil {
+			close(p.flushed)
+		}
 		return
 	}
+	if p.kick != nil {
+		p.s.wg.Add(1)
+		go p.writer()
+	}
+	p.ready.Store(true)
 	if p.s.kind == Router {
 		p.id = zc.Peer.Meta["Identity"]
 		p.s.mu.Lock()
@@ -289,6 +347,10 @@ func (p *peer) serve() {
 			msg := make([][]byte, 0, len(frames)+1)
 			msg = append(msg, []byte(p.id))
 			msg = append(msg, frames...)
+			if p.s.handle != nil {
+				p.s.handle(msg)
+				continue
+			}
 			select {
 			case p.s.in <- msg:
 			case <-p.s.done:
@@ -320,6 +382,9 @@ func (p *peer) handshake() (*zmq4.Conn, error) {
 }
 
 func (p *peer) drop() {
+	if p.kick != nil {
+		p.stopWriter()
+	}
 	p.conn.Close()
 	s := p.s
 	s.mu.Lock()
@@ -401,6 +466,76 @@ func (p *peer) send(frames [][]byte) {
 		b = appendFrame(b, flag, f)
 	}
 	p.write(b)
+}
+
+// queue adds a message for the PUB writer goroutine, waiting while the
+// subscriber's backlog is full.
+func (p *peer) queue(frames [][]byte) {
+	p.wmu.Lock()
+	defer p.wmu.Unlock()
+	for len(p.pending) >= PubBacklog && !p.dead && !p.stopping {
+		p.drained.Wait()
+	}
+	if p.dead || p.stopping {
+		return
+	}
+	for i, f := range frames {
+		var flag byte
+		if i < len(frames)-1 {
+			flag = flagMore
+		}
+		p.pending = appendFrame(p.pending, flag, f)
+	}
+	select {
+	case p.kick <- struct{}{}:
+	default: // already woken; it takes this message too
+	}
+}
+
+// writer sends a PUB subscriber's queued messages, everything queued in
+// one write, until stopWriter (after a last flush) or a failed write.
+func (p *peer) writer() {
+	defer p.s.wg.Done()
+	defer close(p.flushed)
+	for range p.kick {
+		p.wmu.Lock()
+		b := p.pending
+		p.pending = p.spare[:0]
+		stop := p.stopping
+		p.drained.Broadcast()
+		p.wmu.Unlock()
+		if len(b) > 0 {
+			p.conn.SetWriteDeadline(time.Now().Add(WriteTimeout))
+			if _, err := p.conn.Write(b); err != nil {
+				p.wmu.Lock()
+				p.dead = true
+				p.drained.Broadcast()
+				p.wmu.Unlock()
+				p.conn.Close()
+				return
+			}
+		}
+		if stop {
+			return
+		}
+		if cap(b) <= 256<<10 {
+			p.wmu.Lock()
+			p.spare = b[:0]
+			p.wmu.Unlock()
+		}
+	}
+}
+
+// stopWriter asks the PUB writer to send what is queued and end.
+func (p *peer) stopWriter() {
+	p.wmu.Lock()
+	p.stopping = true
+	p.drained.Broadcast()
+	p.wmu.Unlock()
+	select {
+	case p.kick <- struct{}{}:
+	default:
+	}
 }
 
 func (p *peer) sendCommand(name string, data []byte) {
