@@ -385,6 +385,7 @@ func (w *Workspace) read(ctx context.Context, name, path, format string, gz bool
 	if err != nil {
 		return nil, nil, err
 	}
+	defer relaxGC()()
 	o := w.opts.read()
 	var data []byte
 	if !gz && (format == "csv" || format == "jsonl") {
