@@ -61,7 +61,7 @@ func encoded(c *table.Column) *table.Column {
 		if c.Type == types.String {
 			e.dict, e.codes = buildDictParallel(c.Strs)
 		} else {
-			e.dynDict, e.codes = buildDynDict(c.Dyns)
+			e.dynDict, e.codes = buildDynDictParallel(c.Dyns)
 		}
 	})
 	if e.codes == nil {
@@ -189,6 +189,42 @@ type dynIdentity struct {
 	s    string
 	bits uint64
 	kind uint8
+}
+
+// buildDynDictParallel is buildDynDict over chunks on all CPUs
+// (chunkedDict): the same dictionary and codes, in less time on the first
+// query that groups or filters by a large dynamic column.
+func buildDynDictParallel(dyns []any) ([]any, []uint32) {
+	const chunk = 1 << 17
+	n := len(dyns)
+	if n < 2*chunk || runtime.GOMAXPROCS(0) < 2 {
+		return buildDynDict(dyns)
+	}
+	limit := min(max(n/maxDictRatio, 1), maxDictSize)
+	return chunkedDict(n, chunk, limit, func(lo, hi int, codes []uint32) ([]any, bool) {
+		m := make(map[dynIdentity]uint32, 256)
+		var d []any
+		for i := lo; i < hi; i++ {
+			k, ok := identityOf(dyns[i])
+			if !ok {
+				return nil, false
+			}
+			if i-lo == earlyCheck && len(d)*maxDictRatio > earlyCheck {
+				return nil, false // a value per event, as buildDynDict decides
+			}
+			c, found := m[k]
+			if !found {
+				if len(d) >= limit {
+					return nil, false
+				}
+				c = uint32(len(d))
+				m[k] = c
+				d = append(d, dyns[i])
+			}
+			codes[i-lo] = c
+		}
+		return d, true
+	}, func(v any) dynIdentity { k, _ := identityOf(v); return k })
 }
 
 // buildDynDict encodes a dynamic column; nil when too many values are

@@ -33,3 +33,51 @@ func TestEncodedHonoursNoDict(t *testing.T) {
 		}
 	}
 }
+
+// The parallel dynamic dictionary is the serial one: same entries in the
+// same (first appearance) order, same codes, and the same verdict on a
+// column of distinct values.
+func TestBuildDynDictParallelMatchesSerial(t *testing.T) {
+	const n = 3<<17 + 12345
+	shapes := make([]any, 40)
+	for i := range shapes {
+		b := types.NewBag()
+		b.Set("os", fmt.Sprint("os", i%9))
+		shapes[i] = b
+	}
+	repeated := make([]any, n)
+	distinct := make([]any, n)
+	for i := range repeated {
+		switch i % 5 {
+		case 0:
+			repeated[i] = int64(i % 13)
+		case 1:
+			repeated[i] = fmt.Sprint("s", i%17)
+		case 2:
+			repeated[i] = nil
+		default:
+			repeated[i] = shapes[(i*7+i/1000)%len(shapes)]
+		}
+		b := types.NewBag()
+		b.Set("id", int64(i))
+		distinct[i] = b
+	}
+	wantD, wantC := buildDynDict(repeated)
+	gotD, gotC := buildDynDictParallel(repeated)
+	if wantD == nil || len(gotD) != len(wantD) || len(gotC) != len(wantC) {
+		t.Fatalf("dictionary of %d (codes %d), want %d (codes %d)", len(gotD), len(gotC), len(wantD), len(wantC))
+	}
+	for i := range wantD {
+		if ki, _ := identityOf(gotD[i]); ki != func() dynIdentity { k, _ := identityOf(wantD[i]); return k }() {
+			t.Fatalf("entry %d = %v, want %v", i, gotD[i], wantD[i])
+		}
+	}
+	for i := range wantC {
+		if gotC[i] != wantC[i] {
+			t.Fatalf("code %d = %d, want %d", i, gotC[i], wantC[i])
+		}
+	}
+	if d, c := buildDynDictParallel(distinct); d != nil || c != nil {
+		t.Fatalf("a column of distinct bags was encoded (%d entries)", len(d))
+	}
+}
