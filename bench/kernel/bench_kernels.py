@@ -6,6 +6,9 @@ in one run on one machine:
   round trip  execute_request of a trivial cell until both its
               execute_reply and its idle status arrived (median of --cells)
 
+Both kernels are measured side by side: startups alternate, and the round
+trips run with both kernels open, taking turns cell by cell.
+
 Targets: huntbook's startup <= 1/10 of ipykernel's, round trip <= 1/3.
 
 usage: /usr/bin/python3 bench/kernel/bench_kernels.py [--huntbook bin/huntbook]
@@ -72,33 +75,51 @@ def startup(name):
     return t1 - t0
 
 
-def round_trips(name, n):
+def open_kernel(name):
     km = KernelManager(kernel_name=name)
     km.start_kernel()
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=60)
+    return km, kc
+
+
+def one_trip(name, kc):
+    """One trivial cell: execute_request until its reply and its idle."""
     code = TRIVIAL[name]
-    out = []
+    t0 = time.monotonic()
+    msg_id = kc.execute(code, store_history=False)
+    got_reply = got_idle = False
+    while not got_reply:
+        r = kc.get_shell_msg(timeout=30)
+        got_reply = r["parent_header"].get("msg_id") == msg_id
+    if r["content"]["status"] != "ok":
+        raise RuntimeError(f"{name}: {code!r} failed: {r['content']}")
+    while not got_idle:
+        m = kc.get_iopub_msg(timeout=30)
+        got_idle = (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status"
+                    and m["content"]["execution_state"] == "idle")
+    return time.monotonic() - t0
+
+
+def round_trips(names, n):
+    """Both kernels run side by side and take turns, a cell each, the order
+    swapped every round: a change in the machine's load while the benchmark
+    runs lands on both kernels alike instead of on whichever ran then."""
+    opened = {}
+    out = {name: [] for name in names}
     try:
+        for name in names:
+            opened[name] = open_kernel(name)
         for i in range(n + 5):
-            t0 = time.monotonic()
-            msg_id = kc.execute(code, store_history=False)
-            got_reply = got_idle = False
-            while not got_reply:
-                r = kc.get_shell_msg(timeout=30)
-                got_reply = r["parent_header"].get("msg_id") == msg_id
-            if r["content"]["status"] != "ok":
-                raise RuntimeError(f"{name}: {code!r} failed: {r['content']}")
-            while not got_idle:
-                m = kc.get_iopub_msg(timeout=30)
-                got_idle = (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status"
-                            and m["content"]["execution_state"] == "idle")
-            if i >= 5:  # the first cells warm up (the sample tenant loads on huntbook's first query)
-                out.append(time.monotonic() - t0)
+            for name in (names if i % 2 == 0 else names[::-1]):
+                t = one_trip(name, opened[name][1])
+                if i >= 5:  # the first cells warm up (the sample tenant loads on huntbook's first query)
+                    out[name].append(t)
     finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        for km, kc in opened.values():
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
     return out
 
 
@@ -119,12 +140,18 @@ def main():
         os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(tmp, "runtime")
         os.environ["IPYTHONDIR"] = os.path.join(tmp, "ipython")
         os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        names = ["huntbook", "python3"]
+        starts = {name: [] for name in names}
+        for i in range(args.starts):  # alternating, as the round trips do
+            for name in (names if i % 2 == 0 else names[::-1]):
+                starts[name].append(startup(name))
+        trips = round_trips(names, args.cells)
         res = {}
-        for name in ("huntbook", "python3"):
-            starts = [startup(name) for _ in range(args.starts)]
-            trips = round_trips(name, args.cells)
-            res[name] = {"startup_s": statistics.median(starts), "round_trip_s": statistics.median(trips),
-                         "startup_runs": starts, "round_trip_p90_s": statistics.quantiles(trips, n=10)[-1]}
+        for name in names:
+            res[name] = {"startup_s": statistics.median(starts[name]),
+                         "round_trip_s": statistics.median(trips[name]),
+                         "startup_runs": starts[name],
+                         "round_trip_p90_s": statistics.quantiles(trips[name], n=10)[-1]}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
