@@ -116,94 +116,19 @@ func (r *runner) keyHashes(keys []string) ([]uint64, error) {
 	return hs, err
 }
 
-// joinTable maps a key to its first build row.
-type joinTable struct {
-	mask   uint64
-	slots  []int32 // build row + 1; 0 is empty
-	hashes []uint64
-	keys   []string
-	next   []int32
-}
-
-func newJoinTable(keys []string, hs []uint64, ok []bool) *joinTable {
-	size := 16
-	for size < 2*len(keys) {
-		size *= 2
-	}
-	t := &joinTable{mask: uint64(size - 1), slots: make([]int32, size), hashes: make([]uint64, size), keys: keys, next: make([]int32, len(keys))}
-	for j := len(keys) - 1; j >= 0; j-- {
-		t.next[j] = -1
-		if !ok[j] {
-			continue
-		}
-		h := hs[j]
-		for i := h & t.mask; ; i = (i + 1) & t.mask {
-			s := t.slots[i]
-			if s == 0 {
-				t.slots[i], t.hashes[i] = int32(j+1), h
-				break
-			}
-			if t.hashes[i] == h && keys[s-1] == keys[j] {
-				t.next[j] = s - 1
-				t.slots[i] = int32(j + 1)
-				break
-			}
-		}
-	}
-	return t
-}
-
-// chains gives each key's first build row the length of its chain, and
-// each build row its chain's first row (-1 for rows without a key): what
-// counting a join needs instead of walking the chains per probe.
-func (t *joinTable) chains() (length, head []int32) {
-	length, head = make([]int32, len(t.next)), make([]int32, len(t.next))
-	for j := range head {
-		head[j] = -1
-	}
-	for _, s := range t.slots {
-		if s == 0 {
-			continue
-		}
-		h := s - 1
-		n := int32(0)
-		for j := h; j >= 0; j = t.next[j] {
-			head[j] = h
-			n++
-		}
-		length[h] = n
-	}
-	return length, head
-}
-
-// find returns the first build row with key k (hash h), or -1.
-func (t *joinTable) find(k string, h uint64) int32 {
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		s := t.slots[i]
-		if s == 0 {
-			return -1
-		}
-		if t.hashes[i] == h && t.keys[s-1] == k {
-			return s - 1
-		}
-	}
-}
-
-// plainKeys evaluates a string key expression; its strings are the keys.
+// plainKeys evaluates a string key expression; its strings are the keys,
+// and every row has one (ok is nil).
 func (r *runner) plainKeys(t *table.Table, key *cexpr) ([]string, []bool, error) {
 	cols, err := r.evalCols(t, []*cexpr{key})
 	if err != nil {
 		return nil, nil, err
 	}
-	ok := make([]bool, t.Rows())
-	for i := range ok {
-		ok[i] = true
-	}
-	return cols[0].Strs, ok, nil
+	return cols[0].Strs, nil, nil
 }
 
-// hashSide evaluates key expressions over a table and hashes each row's
-// key (rows with a null key never match).
+// keyStrings evaluates key expressions over a table and encodes each
+// row's values as one string key; ok is false for rows with a null key,
+// which never match.
 func (r *runner) keyStrings(t *table.Table, keys []*cexpr) ([]string, []bool, error) {
 	cols, err := r.evalCols(t, keys)
 	if err != nil {
@@ -212,20 +137,23 @@ func (r *runner) keyStrings(t *table.Table, keys []*cexpr) ([]string, []bool, er
 	n := t.Rows()
 	out := make([]string, n)
 	ok := make([]bool, n)
-	vals := make([]types.Value, len(cols))
-	var buf []byte
-	for i := 0; i < n; i++ {
-		for j, c := range cols {
-			vals[j] = c.Value(i)
+	err = r.forChunks(n, false, func(_, lo, hi int) error {
+		vals := make([]types.Value, len(cols))
+		var buf []byte
+		for i := lo; i < hi; i++ {
+			for j, c := range cols {
+				vals[j] = c.Value(i)
+			}
+			var good bool
+			buf, good = keyOfValues(buf[:0], vals)
+			if good {
+				out[i] = string(buf)
+				ok[i] = true
+			}
 		}
-		var good bool
-		buf, good = keyOfValues(buf[:0], vals)
-		if good {
-			out[i] = string(buf)
-			ok[i] = true
-		}
-	}
-	return out, ok, nil
+		return nil
+	})
+	return out, ok, err
 }
 
 func (r *runner) join(o *ast.JoinOp, left *table.Table) (*table.Table, error) {
@@ -307,25 +235,37 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 		return nil, err
 	}
 	// innerunique keeps one left row per key (the first)
-	lrows := make([]int, 0, left.Rows())
+	var lrows []int
 	if kind == "innerunique" {
 		// a left row is kept when it heads its key's chain (its first row)
-		lt := newJoinTable(lkeys, lh, lok)
-		for i := range lkeys {
-			if lok[i] && lt.find(lkeys[i], lh[i]) == int32(i) {
+		lt, err := r.buildJoinTable(lkeys, lh, lok)
+		if err != nil {
+			return nil, err
+		}
+		heads, err := r.probeFirst(lt, lkeys, lh, lok, nil)
+		if err != nil {
+			return nil, err
+		}
+		lrows = make([]int, 0, len(lkeys))
+		for i, h := range heads {
+			if h == int32(i) {
 				lrows = append(lrows, i)
 			}
 		}
-	} else {
-		for i := range lkeys {
-			lrows = append(lrows, i)
-		}
 	}
-	// the build side: an open-addressing table of each key's first right
-	// row, chained through next[j] (-1 ends); hashes are computed in
-	// parallel and kept per slot so that most mismatches skip the string
-	// compare
-	bt := newJoinTable(rkeys, rh, rok)
+	// the build side: each key's first right row, chained through next[j]
+	// (-1 ends)
+	bt, err := r.buildJoinTable(rkeys, rh, rok)
+	if err != nil {
+		return nil, err
+	}
+	// each probe's first match (probes are lrows when set, else every
+	// left row)
+	first, err := r.probeFirst(bt, lkeys, lh, lok, lrows)
+	if err != nil {
+		return nil, err
+	}
+	nl := len(first)
 	// counting the rows of a join that keeps pairs (inner, outer) needs
 	// only the chain lengths; the semi and anti kinds keep no pairs anyway
 	var chainLen, headOf []int32
@@ -340,7 +280,7 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 		chainLen, headOf = bt.chains()
 	}
 	// probe
-	nc := numChunks(len(lrows), false)
+	nc := numChunks(nl, false)
 	type part struct {
 		li, ri []int
 		n      int64 // output rows, when counting
@@ -351,7 +291,7 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 	rowWidth := int64(len(left.Columns)+len(right.Columns)) * 16
 	budget := r.sess.opts.MemoryBudget
 	var produced int64
-	err = r.forChunks(len(lrows), false, func(ci, lo, hi int) error {
+	err = r.forChunks(nl, false, func(ci, lo, hi int) error {
 		var p part
 		var matched []int
 		// check the context and the budget every so many produced pairs,
@@ -370,13 +310,13 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 		}
 		var ms []int
 		for k := lo; k < hi; k++ {
-			i := lrows[k]
+			i := k
+			if lrows != nil {
+				i = lrows[k]
+			}
 			if counting {
 				// a key's matches are its chain: count them, mark its head
-				h := int32(-1)
-				if lok[i] {
-					h = bt.find(lkeys[i], lh[i])
-				}
+				h := first[k]
 				switch {
 				case h >= 0:
 					p.n += int64(chainLen[h])
@@ -394,10 +334,8 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 				continue
 			}
 			ms = ms[:0]
-			if lok[i] {
-				for j := bt.find(lkeys[i], lh[i]); j >= 0; j = bt.next[j] {
-					ms = append(ms, int(j))
-				}
+			for j := first[k]; j >= 0; j = bt.next[j] {
+				ms = append(ms, int(j))
 			}
 			switch kind {
 			case "leftanti":
