@@ -388,7 +388,13 @@ func (r *runner) hashJoin(pos token.Pos, kind string, left, right *table.Table, 
 	if err != nil {
 		return nil, err
 	}
-	var li, ri []int
+	// one copy of the chunks' pairs, into slices of their total size
+	nli, nri := 0, 0
+	for _, p := range parts {
+		nli += len(p.li)
+		nri += len(p.ri)
+	}
+	li, ri := make([]int, 0, nli), make([]int, 0, nri)
 	var counted int64
 	for _, p := range parts {
 		li = append(li, p.li...)

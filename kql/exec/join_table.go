@@ -8,8 +8,12 @@ import "math/bits"
 // on all workers at once. A slot holds a tag from the hash beside the row,
 // so a probe reads one cache line and compares strings only on a tag hit.
 
-// joinSlot is one slot of a partition: the high half of the key's hash and
-// the first build row of the key plus one (0: the slot is empty).
+// joinSlot is one slot of a partition: the low half of the key's hash
+// (its low bits are the slot's index; the bits above them spare almost
+// every string compare with another key) and the first build row of the
+// key plus one (0: the slot is empty). The same pair, holding the row
+// itself, carries a build row from the scatter to its partition's build,
+// in 8 bytes where the whole hash would take 16.
 type joinSlot struct {
 	tag uint32
 	row int32
@@ -29,12 +33,6 @@ type joinTable struct {
 	parts []joinPart
 	keys  []string
 	next  []int32
-}
-
-// joinEntry is a build row with its hash, in partition order.
-type joinEntry struct {
-	h   uint64
-	row int32
 }
 
 // Variables, not constants, so that tests can take the partitioned path
@@ -69,14 +67,13 @@ func newPart(n int) joinPart {
 	return joinPart{mask: uint64(size - 1), slots: make([]joinSlot, size)}
 }
 
-// insert adds build row j (hash h) to partition p. Rows must come in
+// insert adds build row j (hash tag) to partition p. Rows must come in
 // descending order so that each chain lists its rows ascending, and
 // next[j] must be -1 already: only a row whose key is in the table
 // already is chained (writing next for every row would cost a cache miss
 // per row, as a partition's rows are spread over the whole build side).
-func (t *joinTable) insert(p *joinPart, j int32, h uint64) {
-	tag := uint32(h >> 32)
-	for i := h & p.mask; ; i = (i + 1) & p.mask {
+func (t *joinTable) insert(p *joinPart, j int32, tag uint32) {
+	for i := uint64(tag) & p.mask; ; i = (i + 1) & p.mask {
 		s := p.slots[i]
 		if s.row == 0 {
 			p.slots[i] = joinSlot{tag: tag, row: j + 1}
@@ -107,7 +104,7 @@ func newJoinTable(keys []string, hs []uint64, ok []bool) *joinTable {
 	}
 	for j := len(keys) - 1; j >= 0; j-- {
 		if ok == nil || ok[j] {
-			t.insert(p, int32(j), hs[j])
+			t.insert(p, int32(j), uint32(hs[j]))
 		}
 	}
 	return t
@@ -156,7 +153,7 @@ func (r *runner) buildJoinTable(keys []string, hs []uint64, ok []bool) (*joinTab
 		}
 	}
 	start[np] = pos
-	entries := make([]joinEntry, pos)
+	entries := make([]joinSlot, pos)
 	err = r.forChunks(n, false, func(ci, lo, hi int) error {
 		at := counts[ci*np : (ci+1)*np]
 		for j := lo; j < hi; j++ {
@@ -165,7 +162,7 @@ func (r *runner) buildJoinTable(keys []string, hs []uint64, ok []bool) (*joinTab
 			}
 			h := hs[j]
 			p := h >> shift
-			entries[at[p]] = joinEntry{h: h, row: int32(j)}
+			entries[at[p]] = joinSlot{tag: uint32(h), row: int32(j)}
 			at[p]++
 		}
 		return nil
@@ -178,7 +175,7 @@ func (r *runner) buildJoinTable(keys []string, hs []uint64, ok []bool) (*joinTab
 		es := entries[start[p]:start[p+1]]
 		part := newPart(len(es))
 		for k := len(es) - 1; k >= 0; k-- {
-			t.insert(&part, es[k].row, es[k].h)
+			t.insert(&part, es[k].row, es[k].tag)
 		}
 		t.parts[p] = part
 		return nil
@@ -221,7 +218,7 @@ func (t *joinTable) chains() (length, head []int32) {
 
 // findIn is find within partition p.
 func (t *joinTable) findIn(p *joinPart, k string, h uint64) int32 {
-	tag := uint32(h >> 32)
+	tag := uint32(h)
 	for i := h & p.mask; ; i = (i + 1) & p.mask {
 		s := p.slots[i]
 		if s.row == 0 {
