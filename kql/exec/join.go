@@ -107,13 +107,39 @@ var joinSeed = maphash.MakeSeed()
 // keyHashes hashes join keys in parallel chunks.
 func (r *runner) keyHashes(keys []string) ([]uint64, error) {
 	hs := make([]uint64, len(keys))
-	err := r.forChunks(len(keys), false, func(_, lo, hi int) error {
-		for i := lo; i < hi; i++ {
-			hs[i] = maphash.String(joinSeed, keys[i])
+	touched := make([]byte, numChunks(len(keys), false))
+	err := r.forChunks(len(keys), false, func(ci, lo, hi int) error {
+		var sink byte
+		for b := lo; b < hi; b += touchBlock {
+			e := min(b+touchBlock, hi)
+			sink ^= touchStrings(keys[b:e])
+			for i := b; i < e; i++ {
+				hs[i] = maphash.String(joinSeed, keys[i])
+			}
 		}
+		touched[ci] = sink
 		return nil
 	})
 	return hs, err
+}
+
+// touchBlock is how many keys touchStrings reads ahead of their hashing.
+const touchBlock = 64
+
+// touchStrings reads the first and last byte of each string and returns
+// them folded (for the caller to keep, so the reads stay). The reads are
+// independent, so their cache misses overlap, where hashing the strings
+// one after another waits for each miss in turn: the keys of a filtered
+// column lie far apart in memory, and hashing them touched first measured
+// twice as fast.
+func touchStrings(ss []string) byte {
+	var x byte
+	for _, s := range ss {
+		if len(s) > 0 {
+			x ^= s[0] ^ s[len(s)-1]
+		}
+	}
+	return x
 }
 
 // plainKeys evaluates a string key expression; its strings are the keys,
