@@ -58,7 +58,8 @@ func joinParts(n, workers int) int {
 	return min(p, joinMaxParts)
 }
 
-// newPart sizes a partition for n rows at a load of at most one half.
+// newPart sizes a partition for n rows at a load of at most one half
+// (tables up to 0.7 full probed half as fast at 2.5M rows).
 func newPart(n int) joinPart {
 	size := 16
 	for size < 2*n {
