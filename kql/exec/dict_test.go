@@ -81,3 +81,33 @@ func TestBuildDynDictParallelMatchesSerial(t *testing.T) {
 		t.Fatalf("a column of distinct bags was encoded (%d entries)", len(d))
 	}
 }
+
+// The early verdict keeps a column of many users (half of the first rows
+// new) and drops ids, serially and in parallel chunks.
+func TestDictEarlyVerdict(t *testing.T) {
+	const n, users = 400_000, 60_000
+	many, ids := make([]string, n), make([]string, n)
+	x := uint64(7)
+	for i := range many {
+		x = x*6364136223846793005 + 1442695040888963407
+		many[i] = fmt.Sprint("u", (x>>33)%users)
+		ids[i] = fmt.Sprintf("%d-%x", i, x>>40)
+	}
+	for _, tc := range []struct {
+		name  string
+		build func([]string) ([]string, []uint32)
+	}{{"serial", buildDict}, {"parallel", buildDictParallel}} {
+		if d, c := tc.build(many); d == nil || len(d) > users || len(c) != n {
+			t.Errorf("%s: users: dictionary of %d, want at most %d", tc.name, len(d), users)
+		} else {
+			for i := range many {
+				if d[c[i]] != many[i] {
+					t.Fatalf("%s: row %d decodes to %q, want %q", tc.name, i, d[c[i]], many[i])
+				}
+			}
+		}
+		if d, _ := tc.build(ids); d != nil {
+			t.Errorf("%s: ids were encoded (%d values)", tc.name, len(d))
+		}
+	}
+}

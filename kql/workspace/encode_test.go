@@ -303,3 +303,32 @@ func TestNewBagOfSizes(t *testing.T) {
 		}
 	}
 }
+
+// Whether a string column gets codes is decided early, on its first rows:
+// ids (every value new) do not; users do even when half of the first
+// rows meet a user for the first time, as 100k users in 10M rows do. The
+// verdict must not depend on how chunks fall to workers.
+func TestCSVReaderCodesVerdict(t *testing.T) {
+	const rows, users = 300_000, 60_000
+	var b bytes.Buffer
+	b.WriteString("User,Id\n")
+	x := uint64(1)
+	for i := range rows {
+		x = x*6364136223846793005 + 1442695040888963407 // a fixed pseudo-random order
+		fmt.Fprintf(&b, "u%d@contoso.com,%d-%x\n", (x>>33)%users, i, x>>40)
+	}
+	for _, workers := range []int{1, 2, 3} {
+		got, _, err := readCSV(context.Background(), b.Bytes(), "V.csv", "V", nil, readOptions{workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, id := got.Columns[0], got.Columns[1]
+		if u.Codes == nil || u.NoDict || len(u.Dict) > users {
+			t.Errorf("%d workers: User: codes %v, NoDict %v, dictionary of %d; want codes for at most %d users", workers, u.Codes != nil, u.NoDict, len(u.Dict), users)
+		}
+		if id.Codes != nil || !id.NoDict {
+			t.Errorf("%d workers: Id: codes %v, NoDict %v; want no codes, NoDict", workers, id.Codes != nil, id.NoDict)
+		}
+		checkCodes(t, u)
+	}
+}

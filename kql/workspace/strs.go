@@ -21,6 +21,9 @@ type strPool struct {
 	hits      int
 	off       bool // not interning
 	noCodes   bool // some value got no code: the column is not encoded
+	probeHalf int  // dictionary size at the first miss from codeProbe/2 lookups
+	probeAt   int  // lookups then (0: not yet)
+	probed    int  // verdicts given (at codeProbe, then at lateProbe)
 	codeLimit int  // distinct values kept for codes (0: codes not wanted)
 	arena     []byte
 }
@@ -32,6 +35,7 @@ const (
 	// than the interning probe, since the first few thousand rows of a
 	// table sorted by time meet most users and addresses for the first time.
 	codeProbe     = 1 << 16
+	lateProbe     = 1 << 19 // lookups before the second verdict on codes
 	internMaxSize = 1 << 16 // distinct values kept when codes are not wanted
 	arenaBlock    = 64 << 10
 )
@@ -73,12 +77,37 @@ func (p *strPool) code(b []byte) (s string, code uint32, ok bool) {
 	} else {
 		p.noCodes = true
 	}
-	if p.lookups == internProbe && p.codeLimit == 0 && p.hits*4 < p.lookups ||
-		p.lookups == codeProbe && p.codeLimit > 0 && len(p.dict)*2 > p.lookups {
+	if p.codeLimit > 0 && p.probeAt == 0 && p.lookups >= codeProbe/2 {
+		p.probeHalf, p.probeAt = len(p.dict), p.lookups
+	}
+	// Verdicts wait for a miss at or after their probe (hits cannot change
+	// them), so none is skipped.
+	if p.lookups == internProbe && p.codeLimit == 0 && p.hits*4 < p.lookups || p.codesDoNotPay() {
 		p.off, p.m, p.dict, p.seen, p.noCodes = true, nil, nil, nil, true
 		ok = false
 	}
 	return s, code, ok
+}
+
+// codesDoNotPay gives the verdicts on codes: at codeProbe lookups, the
+// executor's early one (exec.stillMostlyNew): more than three in four of
+// the values met since codeProbe/2 were new, as ids are (half distinct by
+// then is no verdict: 100k users in 10M rows are, and codes for them pay);
+// at lateProbe, still more than half distinct, so the dictionary would
+// likely outgrow its limit after costing a map of millions of entries.
+func (p *strPool) codesDoNotPay() bool {
+	if p.codeLimit == 0 {
+		return false
+	}
+	switch {
+	case p.probed == 0 && p.lookups >= codeProbe:
+		p.probed++
+		return (len(p.dict)-p.probeHalf)*4 > 3*(p.lookups-p.probeAt)
+	case p.probed == 1 && p.lookups >= lateProbe:
+		p.probed++
+		return len(p.dict)*2 > p.lookups
+	}
+	return false
 }
 
 // alloc copies b into the arena. Arena bytes are never written twice, so
