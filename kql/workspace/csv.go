@@ -94,6 +94,9 @@ func (s *csvScanner) next() ([][]byte, int, bool) {
 		esc := false
 		var f []byte
 		closed := false
+		// Unescape while finding the end: each "" found copies the text
+		// since the previous one, so JSON (every quote doubled) is read once.
+		st, seg := len(s.scratch), begin
 		for {
 			j := bytes.IndexByte(data[i:], '"')
 			if j < 0 {
@@ -103,12 +106,17 @@ func (s *csvScanner) next() ([][]byte, int, bool) {
 			j += i
 			if j+1 < n && data[j+1] == '"' {
 				esc = true
+				s.scratch = append(s.scratch, data[seg:j+1]...)
+				seg = j + 2
 				i = j + 2
 				continue
 			}
 			i = j
 			closed = true
 			break
+		}
+		if esc {
+			s.scratch = append(s.scratch, data[seg:i]...)
 		}
 		raw := data[begin:i]
 		opened := s.line
@@ -120,13 +128,6 @@ func (s *csvScanner) next() ([][]byte, int, bool) {
 			}
 		}
 		if esc {
-			st := len(s.scratch)
-			for k := 0; k < len(raw); k++ {
-				s.scratch = append(s.scratch, raw[k])
-				if raw[k] == '"' {
-					k++
-				}
-			}
 			f = s.scratch[st:]
 		} else {
 			f = raw

@@ -3,6 +3,7 @@ package workspace
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -364,5 +365,48 @@ func TestCSVSummaryNamesEachLine(t *testing.T) {
 	_, rep, _ := readCSV(context.Background(), []byte("A\n1\n"), "T.csv", "T", nil, readOptions{})
 	if s := rep.Summary(); s != "" {
 		t.Errorf("clean file: summary %q", s)
+	}
+}
+
+// Quoted fields with doubled quotes, commas and line breaks read as
+// encoding/csv reads them (the scanner unescapes while it looks for the
+// closing quote).
+func TestCSVQuotedFieldsMatchEncodingCSV(t *testing.T) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"A", "B", "C"})
+	x := uint64(3)
+	pieces := []string{`"`, `""`, ",", "\n", "x", "json", `{"k":"v"}`, " ", "ü"}
+	for range 3000 {
+		var rec []string
+		for range 3 {
+			var f strings.Builder
+			f.WriteString("t") // never empty, never a number: the columns stay strings
+			x = x*6364136223846793005 + 1442695040888963407
+			for k := range int(x>>60) % 6 {
+				f.WriteString(pieces[(x>>(k*5))%uint64(len(pieces))])
+			}
+			rec = append(rec, f.String())
+		}
+		_ = w.Write(rec)
+	}
+	w.Flush()
+	data := buf.Bytes()
+	want := stdRecords(t, data)
+	for _, workers := range []int{1, 2} {
+		got, rep, err := readCSV(context.Background(), data, "Q.csv", "Q", nil, readOptions{workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Rows() != len(want) || rep.BadLines != 0 {
+			t.Fatalf("%d workers: %d rows (%d bad lines), want %d", workers, got.Rows(), rep.BadLines, len(want))
+		}
+		for i, r := range want {
+			for c := range r {
+				if g := got.Columns[c].Strs[i]; g != r[c] {
+					t.Fatalf("%d workers: row %d column %d = %q, want %q", workers, i, c, g, r[c])
+				}
+			}
+		}
 	}
 }
