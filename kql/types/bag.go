@@ -51,16 +51,69 @@ func NewBagCap(n int) *Bag {
 	return b
 }
 
-func bagWith[K [1]string | [2]string | [3]string | [4]string | [6]string | [8]string,
-	V [1]any | [2]any | [3]any | [4]any | [6]any | [8]any](n int) *Bag {
-	x := &struct {
-		b Bag
-		k K
-		v V
-	}{}
+// bagOf is a bag with room for its first properties in the same object.
+type bagOf[K [1]string | [2]string | [3]string | [4]string | [6]string | [8]string,
+	V [1]any | [2]any | [3]any | [4]any | [6]any | [8]any] struct {
+	b Bag
+	k K
+	v V
+}
+
+func (x *bagOf[K, V]) init() *Bag {
 	x.b.Keys = unsafe.Slice((*string)(unsafe.Pointer(&x.k)), len(x.k))[:0]
 	x.b.vals = unsafe.Slice((*any)(unsafe.Pointer(&x.v)), len(x.v))[:0]
 	return &x.b
+}
+
+func bagWith[K [1]string | [2]string | [3]string | [4]string | [6]string | [8]string,
+	V [1]any | [2]any | [3]any | [4]any | [6]any | [8]any](n int) *Bag {
+	return new(bagOf[K, V]).init()
+}
+
+// BagSlab hands out small bags from blocks of slabBlock: one allocation for
+// many bags instead of one each. It is for a reader that makes millions of
+// bags which live and die together with one table (a block stays alive while
+// any of its bags does). Not safe for concurrent use; the zero value is ready.
+type BagSlab struct {
+	b1 []bagOf[[1]string, [1]any]
+	b2 []bagOf[[2]string, [2]any]
+	b3 []bagOf[[3]string, [3]any]
+	b4 []bagOf[[4]string, [4]any]
+	b6 []bagOf[[6]string, [6]any]
+	b8 []bagOf[[8]string, [8]any]
+}
+
+const slabBlock = 128
+
+// NewBagCap is NewBagCap from the slab.
+func (s *BagSlab) NewBagCap(n int) *Bag {
+	switch {
+	case n <= 0:
+		return &Bag{}
+	case n == 1:
+		return fromSlab(&s.b1)
+	case n == 2:
+		return fromSlab(&s.b2)
+	case n == 3:
+		return fromSlab(&s.b3)
+	case n == 4:
+		return fromSlab(&s.b4)
+	case n <= 6:
+		return fromSlab(&s.b6)
+	case n <= 8:
+		return fromSlab(&s.b8)
+	}
+	return NewBagCap(n)
+}
+
+func fromSlab[K [1]string | [2]string | [3]string | [4]string | [6]string | [8]string,
+	V [1]any | [2]any | [3]any | [4]any | [6]any | [8]any](blk *[]bagOf[K, V]) *Bag {
+	if len(*blk) == 0 {
+		*blk = make([]bagOf[K, V], slabBlock)
+	}
+	x := &(*blk)[0]
+	*blk = (*blk)[1:]
+	return x.init()
 }
 
 // find is the position of k, or -1.

@@ -84,3 +84,37 @@ func TestBagJSONKeepsOrder(t *testing.T) {
 		t.Fatalf("got %s, want %s", got, want)
 	}
 }
+
+// Bags from one slab share blocks but never storage: filling or growing one
+// leaves its neighbours as they were.
+func TestBagSlab(t *testing.T) {
+	var s BagSlab
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20} {
+		bags := make([]*Bag, 3*slabBlock)
+		for i := range bags {
+			bags[i] = s.NewBagCap(n)
+			for k := range n {
+				bags[i].Set(fmt.Sprint("k", k), int64(i*100+k))
+			}
+		}
+		bags[5].Set("extra", true) // past its room: its keys move, the block's do not
+		bags[5].Set("more", true)
+		for i, b := range bags {
+			if b.Len() != n+2*b2i(i == 5) {
+				t.Fatalf("n=%d: bag %d has %d keys", n, i, b.Len())
+			}
+			for k := range n {
+				if v := b.Prop(fmt.Sprint("k", k)); v != any(int64(i*100+k)) {
+					t.Fatalf("n=%d: bag %d key k%d = %v, want %d", n, i, k, v, i*100+k)
+				}
+			}
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -270,6 +270,7 @@ type jsonParser struct {
 	arena   []byte      // string bytes, copied in blocks (see box)
 	boxes   []string    // string headers the boxed values point into
 	arrays  [][]any     // the same for arrays
+	bags    types.BagSlab
 }
 
 // shareStats probes whether the short string values of one key repeat.
@@ -489,7 +490,12 @@ func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 				continue
 			}
 			if i < len(b) && b[i] == '}' {
-				bag := newBagOf(ms[base:])
+				var bag *types.Bag
+				if p != nil {
+					bag = bagFrom(p.bags.NewBagCap(len(ms)-base), ms[base:])
+				} else {
+					bag = newBagOf(ms[base:])
+				}
 				if p != nil {
 					clear(ms[base:])
 					p.members = ms[:base]
@@ -557,7 +563,11 @@ func (p *jsonParser) value(b []byte, i, depth int) (any, int, error) {
 // newBagOf makes a bag of members in order; a repeated key keeps its first
 // position and its last value, as Bag.Set does.
 func newBagOf(ms []member) *types.Bag {
-	bag := types.NewBagCap(len(ms))
+	return bagFrom(types.NewBagCap(len(ms)), ms)
+}
+
+// bagFrom sets members on an empty bag in order.
+func bagFrom(bag *types.Bag, ms []member) *types.Bag {
 	for _, m := range ms {
 		bag.Set(m.k, m.v)
 	}
