@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"math"
 	"runtime/debug"
 	"sync"
 	"testing"
@@ -11,12 +12,24 @@ import (
 func TestRelaxGC(t *testing.T) {
 	orig := debug.SetGCPercent(100)
 	t.Cleanup(func() { debug.SetGCPercent(orig) })
-	for _, tc := range []struct{ before, during int }{
-		{100, loadGCPercent},
-		{50, loadGCPercent},
-		{1000, 1000},
-		{-1, -1},
+	origLimit := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(origLimit) })
+	for _, tc := range []struct {
+		before, during int
+		limit          bool // a memory limit is set: collection is off while loading
+	}{
+		{100, loadGCPercent, false},
+		{50, loadGCPercent, false},
+		{1000, 1000, false},
+		{-1, -1, false},
+		{100, -1, true},
+		{1000, -1, true},
 	} {
+		if tc.limit {
+			debug.SetMemoryLimit(64 << 30)
+		} else {
+			debug.SetMemoryLimit(math.MaxInt64)
+		}
 		debug.SetGCPercent(tc.before)
 		var wg sync.WaitGroup
 		dones := make(chan func(), 8)
