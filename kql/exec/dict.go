@@ -84,38 +84,50 @@ func encoded(c *table.Column) *table.Column {
 
 // buildDictParallel is buildDict over chunks on all CPUs (chunkedDict).
 func buildDictParallel(strs []string) ([]string, []uint32) {
+	return dictParallel(strs, buildDict, func(s string) (string, bool) { return s, true }, stillMostlyNew)
+}
+
+// dictParallel encodes vals in chunks on all CPUs (chunkedDict), or with
+// serial when they are too few to split. key identifies a value (false: it
+// cannot be encoded); giveUp is the early verdict, given the chunk's
+// dictionary sizes at rows earlyCheck/2 and earlyCheck.
+func dictParallel[V any, K comparable](vals []V, serial func([]V) ([]V, []uint32), key func(V) (K, bool), giveUp func(atHalf, atCheck int) bool) ([]V, []uint32) {
 	const chunk = 1 << 17
-	n := len(strs)
+	n := len(vals)
 	if n < 2*chunk || runtime.GOMAXPROCS(0) < 2 {
-		return buildDict(strs)
+		return serial(vals)
 	}
 	limit := min(max(n/maxDictRatio, 1), maxDictSize)
-	return chunkedDict(n, chunk, limit, func(lo, hi int, codes []uint32) ([]string, bool) {
-		m := make(map[string]uint32, 1024)
-		var d []string
+	return chunkedDict(n, chunk, limit, func(lo, hi int, codes []uint32) ([]V, bool) {
+		m := make(map[K]uint32, 1024)
+		var d []V
 		atHalf := 0
 		for i := lo; i < hi; i++ {
 			switch i - lo {
 			case earlyCheck / 2:
 				atHalf = len(d)
 			case earlyCheck:
-				if stillMostlyNew(atHalf, len(d)) {
+				if giveUp(atHalf, len(d)) {
 					return nil, false
 				}
 			}
-			c, ok := m[strs[i]]
+			k, ok := key(vals[i])
 			if !ok {
+				return nil, false
+			}
+			c, found := m[k]
+			if !found {
 				if len(d) >= limit {
 					return nil, false
 				}
 				c = uint32(len(d))
-				m[strs[i]] = c
-				d = append(d, strs[i])
+				m[k] = c
+				d = append(d, vals[i])
 			}
 			codes[i-lo] = c
 		}
 		return d, true
-	}, func(s string) string { return s })
+	}, func(v V) K { k, _ := key(v); return k })
 }
 
 // chunkedDict dictionary-encodes n rows in chunks on all CPUs: code codes
@@ -211,36 +223,9 @@ type dynIdentity struct {
 // (chunkedDict): the same dictionary and codes, in less time on the first
 // query that groups or filters by a large dynamic column.
 func buildDynDictParallel(dyns []any) ([]any, []uint32) {
-	const chunk = 1 << 17
-	n := len(dyns)
-	if n < 2*chunk || runtime.GOMAXPROCS(0) < 2 {
-		return buildDynDict(dyns)
-	}
-	limit := min(max(n/maxDictRatio, 1), maxDictSize)
-	return chunkedDict(n, chunk, limit, func(lo, hi int, codes []uint32) ([]any, bool) {
-		m := make(map[dynIdentity]uint32, 256)
-		var d []any
-		for i := lo; i < hi; i++ {
-			k, ok := identityOf(dyns[i])
-			if !ok {
-				return nil, false
-			}
-			if i-lo == earlyCheck && len(d)*maxDictRatio > earlyCheck {
-				return nil, false // a value per event, as buildDynDict decides
-			}
-			c, found := m[k]
-			if !found {
-				if len(d) >= limit {
-					return nil, false
-				}
-				c = uint32(len(d))
-				m[k] = c
-				d = append(d, dyns[i])
-			}
-			codes[i-lo] = c
-		}
-		return d, true
-	}, func(v any) dynIdentity { k, _ := identityOf(v); return k })
+	// a value per event gives up, as buildDynDict decides
+	perEvent := func(_, atCheck int) bool { return atCheck*maxDictRatio > earlyCheck }
+	return dictParallel(dyns, buildDynDict, identityOf, perEvent)
 }
 
 // buildDynDict encodes a dynamic column; nil when too many values are
