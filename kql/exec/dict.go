@@ -21,24 +21,24 @@ import (
 // and joins.
 
 // earlyCheck is the row at which a column still mostly distinct is given up.
-const earlyCheck = 1 << 16
+const earlyCheck = table.DictProbe
 
-// stillMostlyNew is the early verdict on a column: between row earlyCheck/2
-// and earlyCheck (dictionary sizes atHalf and atCheck) more than three in
-// four values were new. Ids and hashes stay near all new; a column of users
-// or addresses, however many, repeats more and more as rows go by. (Half
-// distinct by earlyCheck is no verdict: 100k users in 10M rows are, and a
-// dictionary of 1% of the rows pays.)
+// stillMostlyNew is the early verdict (table.StillMostlyNew) given the
+// dictionary's sizes at rows earlyCheck/2 and earlyCheck.
 func stillMostlyNew(atHalf, atCheck int) bool {
-	return (atCheck-atHalf)*4 > 3*(earlyCheck/2)
+	return table.StillMostlyNew(atCheck-atHalf, earlyCheck/2)
 }
 
 // Variables so that tests can encode every column.
 var (
-	minEncodeRows = 4096    // smaller columns gain nothing
-	maxDictRatio  = 4       // give up when more than 1/len of the values are distinct
-	maxDictSize   = 1 << 22 // and beyond this many distinct values
+	minEncodeRows = 4096              // smaller columns gain nothing
+	maxDictRatio  = table.DictRatio   // give up when more than 1/len of the values are distinct
+	maxDictSize   = table.DictMaxSize // and beyond this many distinct values
 )
+
+// dictLimit is table.DictLimit with this package's (test-adjustable)
+// ratio and size.
+func dictLimit(rows int) int { return min(max(rows/maxDictRatio, 1), maxDictSize) }
 
 type dictEntry struct {
 	once    sync.Once
@@ -97,7 +97,7 @@ func dictParallel[V any, K comparable](vals []V, serial func([]V) ([]V, []uint32
 	if n < 2*chunk || runtime.GOMAXPROCS(0) < 2 {
 		return serial(vals)
 	}
-	limit := min(max(n/maxDictRatio, 1), maxDictSize)
+	limit := dictLimit(n)
 	return chunkedDict(n, chunk, limit, func(lo, hi int, codes []uint32) ([]V, bool) {
 		m := make(map[K]uint32, 1024)
 		var d []V
@@ -231,7 +231,7 @@ func buildDynDictParallel(dyns []any) ([]any, []uint32) {
 // buildDynDict encodes a dynamic column; nil when too many values are
 // distinct.
 func buildDynDict(dyns []any) ([]any, []uint32) {
-	limit := min(max(len(dyns)/maxDictRatio, 1), maxDictSize)
+	limit := dictLimit(len(dyns))
 	m := make(map[dynIdentity]uint32, 256)
 	var dict []any
 	codes := make([]uint32, len(dyns))
@@ -283,7 +283,7 @@ func (p *perEntry[T]) get(key unsafe.Pointer, n int, build func() T) T {
 // buildDict assigns codes in order of first appearance; nil when the
 // column is too distinct for a dictionary to pay.
 func buildDict(strs []string) ([]string, []uint32) {
-	limit := min(max(len(strs)/maxDictRatio, 1), maxDictSize)
+	limit := dictLimit(len(strs))
 	m := make(map[string]uint32, 1024)
 	var dict []string
 	codes := make([]uint32, len(strs))

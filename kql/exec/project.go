@@ -56,7 +56,7 @@ func projection(c *table.Column, key string) *projEntry {
 
 // codeProperty codes d.key for every row, in parallel chunks (chunkedDict).
 func codeProperty(dyns []any, key string) ([]any, []uint32) {
-	limit := min(max(len(dyns)/maxDictRatio, 1), maxDictSize)
+	limit := dictLimit(len(dyns))
 	return chunkedDict(len(dyns), 1<<16, limit, func(lo, hi int, codes []uint32) ([]any, bool) {
 		return codePropertyRange(dyns[lo:hi], key, codes, limit)
 	}, func(v any) dynIdentity { id, _ := identityOf(v); return id })

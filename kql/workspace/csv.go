@@ -556,20 +556,13 @@ func newCaches(workers int, p *csvPlan, final []*table.Column) [][]caches {
 		perWorker[w] = make([]caches, len(p.cols))
 		for c, f := range final {
 			if f != nil && f.Codes != nil {
-				perWorker[w][c].pool.codeLimit = min(max(len(f.Codes)/maxDictRatio, internMaxSize), maxDictSize)
+				perWorker[w][c].pool.codeLimit = min(max(len(f.Codes)/table.DictRatio, internMaxSize), table.DictMaxSize)
 			}
 		}
 	}
 	return perWorker
 }
 
-// Limits of a reader-built dictionary, the executor's: a column with more
-// than 1/maxDictRatio of its values distinct, or more than maxDictSize
-// distinct values, gains nothing from codes.
-const (
-	maxDictRatio = 4
-	maxDictSize  = 1 << 22
-)
 
 // window is the part of f for rows [off, off+n), empty with room for n.
 func window(f *table.Column, off, n int) *table.Column {
@@ -675,7 +668,7 @@ func mergeDicts(chunks []*csvChunk, c int, pools [][]caches, rows int) ([]string
 			return nil, nil
 		}
 	}
-	limit := min(max(rows/maxDictRatio, 1), maxDictSize)
+	limit := table.DictLimit(rows)
 	remap := make([][]uint32, len(pools))
 	for w := range pools {
 		rm := make([]uint32, len(pools[w][c].pool.dict))

@@ -1,6 +1,10 @@
 package workspace
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/huntbook/huntbook/kql/table"
+)
 
 // strPool turns field bytes into strings for one column, for the chunks
 // one worker parses. Hunting data repeats the same UPNs, apps and result
@@ -30,11 +34,11 @@ type strPool struct {
 
 const (
 	internProbe = 4096 // lookups before deciding whether interning pays
-	// Lookups before deciding whether codes pay: as the executor decides,
-	// a column still more than half distinct by then is not encoded. Later
-	// than the interning probe, since the first few thousand rows of a
-	// table sorted by time meet most users and addresses for the first time.
-	codeProbe     = 1 << 16
+	// Lookups before deciding whether codes pay, as the executor decides
+	// (table.StillMostlyNew). Later than the interning probe, since the
+	// first few thousand rows of a table sorted by time meet most users and
+	// addresses for the first time.
+	codeProbe     = table.DictProbe
 	lateProbe     = 1 << 19 // lookups before the second verdict on codes
 	internMaxSize = 1 << 16 // distinct values kept when codes are not wanted
 	arenaBlock    = 64 << 10
@@ -89,12 +93,11 @@ func (p *strPool) code(b []byte) (s string, code uint32, ok bool) {
 	return s, code, ok
 }
 
-// codesDoNotPay gives the verdicts on codes: at codeProbe lookups, the
-// executor's early one (exec.stillMostlyNew): more than three in four of
-// the values met since codeProbe/2 were new, as ids are (half distinct by
-// then is no verdict: 100k users in 10M rows are, and codes for them pay);
-// at lateProbe, still more than half distinct, so the dictionary would
-// likely outgrow its limit after costing a map of millions of entries.
+// codesDoNotPay gives the verdicts on codes: at codeProbe lookups the
+// executor's early one (table.StillMostlyNew on the lookups since
+// codeProbe/2); at lateProbe, still more than half distinct, so the
+// dictionary would likely outgrow its limit after costing a map of
+// millions of entries.
 func (p *strPool) codesDoNotPay() bool {
 	if p.codeLimit == 0 {
 		return false
@@ -102,7 +105,7 @@ func (p *strPool) codesDoNotPay() bool {
 	switch {
 	case p.probed == 0 && p.lookups >= codeProbe:
 		p.probed++
-		return (len(p.dict)-p.probeHalf)*4 > 3*(p.lookups-p.probeAt)
+		return table.StillMostlyNew(len(p.dict)-p.probeHalf, p.lookups-p.probeAt)
 	case p.probed == 1 && p.lookups >= lateProbe:
 		p.probed++
 		return len(p.dict)*2 > p.lookups
