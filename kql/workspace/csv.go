@@ -563,7 +563,6 @@ func newCaches(workers int, p *csvPlan, final []*table.Column) [][]caches {
 	return perWorker
 }
 
-
 // window is the part of f for rows [off, off+n), empty with room for n.
 func window(f *table.Column, off, n int) *table.Column {
 	c := &table.Column{Name: f.Name, Type: f.Type}
