@@ -46,7 +46,7 @@ func fastCompare(op token.Token, a, b *cexpr) *cexpr {
 	switch {
 	case intStored(a.typ) && intStored(k.Type) && classOf(a.typ) == classOf(k.Type) && !isFloat(k.Type):
 		c := k.I
-		return cmpIntsExpr(a, op, func(x int64) bool {
+		return cmpExpr(a, ints, func(x int64) bool {
 			switch op {
 			case token.EQL:
 				return x == c
@@ -63,7 +63,7 @@ func fastCompare(op token.Token, a, b *cexpr) *cexpr {
 		})
 	case (a.typ == types.Real || a.typ == types.Decimal) && k.Type.IsNumeric():
 		c := numF(k)
-		return cmpRealsExpr(a, func(x float64) bool {
+		return cmpExpr(a, reals, func(x float64) bool {
 			switch op {
 			case token.EQL:
 				return x == c
@@ -86,7 +86,9 @@ func fastCompare(op token.Token, a, b *cexpr) *cexpr {
 	return nil
 }
 
-func cmpIntsExpr(a *cexpr, op token.Token, f func(int64) bool) *cexpr {
+// cmpExpr compares each value of a's long or real column (vals picks its
+// slice) with f; nulls stay null.
+func cmpExpr[T int64 | float64](a *cexpr, vals func(*table.Column) []T, f func(T) bool) *cexpr {
 	ce := &cexpr{typ: types.Bool, col: -1, serial: a.serial}
 	ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
 		col, err := a.eval(in, lo, hi)
@@ -94,7 +96,7 @@ func cmpIntsExpr(a *cexpr, op token.Token, f func(int64) bool) *cexpr {
 			return nil, err
 		}
 		out := newVec("", types.Bool, hi-lo)
-		for i, x := range col.Ints {
+		for i, x := range vals(col) {
 			if f(x) {
 				out.Ints[i] = 1
 			}
@@ -112,31 +114,8 @@ func cmpIntsExpr(a *cexpr, op token.Token, f func(int64) bool) *cexpr {
 	return ce
 }
 
-func cmpRealsExpr(a *cexpr, f func(float64) bool) *cexpr {
-	ce := &cexpr{typ: types.Bool, col: -1, serial: a.serial}
-	ce.eval = func(in *table.Table, lo, hi int) (*table.Column, error) {
-		col, err := a.eval(in, lo, hi)
-		if err != nil {
-			return nil, err
-		}
-		out := newVec("", types.Bool, hi-lo)
-		for i, x := range col.Reals {
-			if f(x) {
-				out.Ints[i] = 1
-			}
-		}
-		if col.Nulls != nil {
-			for i, n := range col.Nulls {
-				if n {
-					out.Ints[i] = 0
-					setNull(out, i)
-				}
-			}
-		}
-		return out, nil
-	}
-	return ce
-}
+func ints(c *table.Column) []int64    { return c.Ints }
+func reals(c *table.Column) []float64 { return c.Reals }
 
 // fastArith handles column (+|-|*) constant on integer-stored types.
 func fastArith(op token.Token, a, b *cexpr, rt types.Type) *cexpr {

@@ -36,7 +36,8 @@ var loadGC struct {
 
 // relaxGC raises the collector's target for the duration of a load and
 // returns the function that ends it. Loads may overlap; the first one saves
-// the setting and the last one restores it. A setting already above
+// the setting and the last one restores it. With a memory limit set,
+// collection is off meanwhile; without one, a setting already above
 // loadGCPercent, or off, is left alone.
 func relaxGC() (done func()) {
 	loadGC.Lock()
