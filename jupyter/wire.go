@@ -2,14 +2,16 @@ package jupyter
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
+	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // ProtocolVersion is the Jupyter messaging protocol version this kernel speaks.
@@ -46,9 +48,10 @@ type Message struct {
 var ErrBadSignature = errors.New("jupyter: message signature does not match")
 
 // Signer signs and verifies messages with a connection's key; an empty key
-// disables signing.
+// disables signing. It is safe for concurrent use.
 type Signer struct {
-	key []byte
+	key  []byte
+	macs sync.Pool // hash.Hash: keyed HMACs, Reset between messages
 }
 
 // NewSigner checks the connection file's scheme; only hmac-sha256 (or no
@@ -69,17 +72,23 @@ func (s *Signer) sign(frames ...[]byte) []byte {
 	if len(s.key) == 0 {
 		return nil
 	}
-	mac := s.mac()
+	// Keying an HMAC hashes the key into two states; a pooled one is
+	// keyed once and only Reset per message.
+	mac, _ := s.macs.Get().(hash.Hash)
+	if mac == nil {
+		mac = hmac.New(sha256.New, s.key)
+	}
 	for _, f := range frames {
 		mac.Write(f)
 	}
-	sum := mac.Sum(nil)
+	var sum [sha256.Size]byte
+	mac.Sum(sum[:0])
+	mac.Reset()
+	s.macs.Put(mac)
 	out := make([]byte, hex.EncodedLen(len(sum)))
-	hex.Encode(out, sum)
+	hex.Encode(out, sum[:])
 	return out
 }
-
-func (s *Signer) mac() hash.Hash { return hmac.New(sha256.New, s.key) }
 
 // Decode parses wire frames: identities, delimiter, signature, header,
 // parent header, metadata, content, then buffers. With a key set, the
@@ -129,10 +138,7 @@ func nonEmpty(b []byte) json.RawMessage {
 
 // Encode renders m as wire frames, signing them.
 func (s *Signer) Encode(m *Message) ([][]byte, error) {
-	hdr, err := json.Marshal(m.Header)
-	if err != nil {
-		return nil, err
-	}
+	hdr := m.Header.AppendJSON(make([]byte, 0, 160))
 	parent, meta, content := nonEmpty(m.Parent), nonEmpty(m.Metadata), nonEmpty(m.Content)
 	frames := make([][]byte, 0, len(m.Identities)+6+len(m.Buffers))
 	frames = append(frames, m.Identities...)
@@ -141,14 +147,45 @@ func (s *Signer) Encode(m *Message) ([][]byte, error) {
 	return frames, nil
 }
 
-// NewMsgID returns a random UUID-shaped message id.
-func NewMsgID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+// NewMsgID returns a random (version 4) UUID as a message id.
+func NewMsgID() string { return uuid.NewString() }
+
+// dateLayout is the header date format clients expect (ISO 8601,
+// microseconds, UTC), the one ipykernel writes.
+const dateLayout = "2006-01-02T15:04:05.000000Z"
+
+// Now is the current time in the header date format.
+func Now() string { return time.Now().UTC().Format(dateLayout) }
+
+// AppendJSON appends h as a JSON object, the same one json.Marshal writes,
+// without reflection: every message the kernel sends has a new header.
+func (h *Header) AppendJSON(b []byte) []byte {
+	b = append(b, `{"msg_id":`...)
+	b = appendString(b, h.MsgID)
+	b = append(b, `,"username":`...)
+	b = appendString(b, h.Username)
+	b = append(b, `,"session":`...)
+	b = appendString(b, h.Session)
+	b = append(b, `,"date":`...)
+	b = appendString(b, h.Date)
+	b = append(b, `,"msg_type":`...)
+	b = appendString(b, h.MsgType)
+	b = append(b, `,"version":`...)
+	b = appendString(b, h.Version)
+	return append(b, '}')
 }
 
-// Now is the header date format clients expect (ISO 8601, microseconds, UTC).
-func Now() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000000Z") }
+// appendString appends s as a JSON string. Plain ASCII, what header
+// fields almost always are, is copied as is; anything else goes through
+// encoding/json so the escaping is exactly its own.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}

@@ -1,7 +1,9 @@
 package jupyter
 
 import (
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -86,5 +88,40 @@ func BenchmarkEncodeDecode(b *testing.B) {
 		if _, err := s.Decode(f); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The hand-written header encoder must write exactly what encoding/json
+// writes, escapes included.
+func TestHeaderAppendJSONMatchesMarshal(t *testing.T) {
+	tests := []Header{
+		{},
+		{MsgID: NewMsgID(), Username: "analyst", Session: "5a1e", Date: Now(), MsgType: "status", Version: ProtocolVersion},
+		{Username: `quo"te\back`, Session: "tab\there\nnew", MsgType: "<b>&amp;</b>"},
+		{Username: "Jörg 分析", Session: "\u2028\u2029", Date: "\x00\x1f\x7f"},
+		{Username: string([]byte{0xff, 'a'})}, // invalid UTF-8
+	}
+	for _, h := range tests {
+		want, err := json.Marshal(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := h.AppendJSON(nil); string(got) != string(want) {
+			t.Errorf("AppendJSON(%+v)\n got %s\nwant %s", h, got, want)
+		}
+	}
+}
+
+func TestNewMsgIDIsUniqueUUID(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		id := NewMsgID()
+		if len(id) != 36 || id[14] != '4' || strings.Count(id, "-") != 4 {
+			t.Fatalf("NewMsgID() = %q, want a version 4 UUID", id)
+		}
+		if seen[id] {
+			t.Fatalf("NewMsgID() repeated %q", id)
+		}
+		seen[id] = true
 	}
 }

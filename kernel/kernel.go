@@ -8,6 +8,7 @@
 package kernel
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -269,8 +270,8 @@ func (k *Kernel) controlLoop() {
 
 // dispatch handles one request between busy and idle status messages.
 func (k *Kernel) dispatch(sock *zmtp.Socket, m *Message, control bool) {
-	k.publish(m, "status", map[string]any{"execution_state": "busy"})
-	defer k.publish(m, "status", map[string]any{"execution_state": "idle"})
+	k.publish(m, "status", statusBusy)
+	defer k.publish(m, "status", statusIdle)
 	reply := func(msgType string, content any) { k.send(sock, m, msgType, content) }
 	// A panic anywhere in handling becomes an error reply; the kernel lives on.
 	defer func() {
@@ -371,7 +372,7 @@ func (k *Kernel) execute(m *Message, reply func(string, any)) (queued int) {
 	}
 	count := k.count
 	if !c.Silent {
-		k.publish(m, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
+		k.publish(m, "execute_input", executeInput{Code: c.Code, ExecutionCount: count})
 	}
 	if store {
 		k.history.Add(count, c.Code)
@@ -405,7 +406,7 @@ func (k *Kernel) execute(m *Message, reply func(string, any)) (queued int) {
 	if payload == nil {
 		payload = []map[string]any{}
 	}
-	reply("execute_reply", map[string]any{"status": "ok", "execution_count": count, "user_expressions": ue, "payload": payload})
+	reply("execute_reply", executeOK{Status: "ok", ExecutionCount: count, UserExpressions: ue, Payload: payload})
 	return -1
 }
 
@@ -526,9 +527,9 @@ func (k *Kernel) abortQueued(queued int) {
 			k.dispatch(k.shell, m, false)
 			continue
 		}
-		k.publish(m, "status", map[string]any{"execution_state": "busy"})
+		k.publish(m, "status", statusBusy)
 		k.send(k.shell, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": k.count})
-		k.publish(m, "status", map[string]any{"execution_state": "idle"})
+		k.publish(m, "status", statusIdle)
 	}
 }
 
@@ -698,8 +699,44 @@ func (k *Kernel) publish(parent *Message, msgType string, content any) {
 	k.emit(k.iopub, [][]byte{[]byte("kernel." + k.session + "." + msgType)}, parent, msgType, content)
 }
 
+// Contents sent with every request, encoded once.
+var (
+	statusBusy = []byte(`{"execution_state":"busy"}`)
+	statusIdle = []byte(`{"execution_state":"idle"}`)
+)
+
+// executeInput and executeOK are the contents of every cell's
+// execute_input and execute_reply; structs encode without sorting map keys.
+type executeInput struct {
+	Code           string `json:"code"`
+	ExecutionCount int    `json:"execution_count"`
+}
+
+type executeOK struct {
+	Status          string           `json:"status"`
+	ExecutionCount  int              `json:"execution_count"`
+	UserExpressions map[string]any   `json:"user_expressions"`
+	Payload         []map[string]any `json:"payload"`
+}
+
+// encodeContent encodes a message's content; []byte is taken as already
+// encoded. HTML is not escaped (json.Marshal would turn every < of an HTML
+// table into \u003c): the bytes are JSON for clients, not HTML to embed.
+func encodeContent(content any) ([]byte, error) {
+	if b, ok := content.([]byte); ok {
+		return b, nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(content); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
 func (k *Kernel) emit(sock *zmtp.Socket, ids [][]byte, parent *Message, msgType string, content any) {
-	body, err := json.Marshal(content)
+	body, err := encodeContent(content)
 	if err != nil {
 		k.logf("encoding %s: %v", msgType, err)
 		body, _ = json.Marshal(errorContent(&Error{Name: "EncodingError", Value: err.Error()}, -1))

@@ -78,8 +78,10 @@ func quoteColumn(name string) string {
 	if validParamName(name) {
 		return name
 	}
-	return "['" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(name) + "']"
+	return "['" + quoteEscaper.Replace(name) + "']"
 }
+
+var quoteEscaper = strings.NewReplacer(`\`, `\\`, `'`, `\'`)
 
 // CompleteTyped completes KQL with each match's kind and detail.
 func (e *ProviderEngine) CompleteTyped(code string, cursor int) ([]binder.Completion, int, int) {

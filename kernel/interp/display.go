@@ -237,6 +237,10 @@ func cut(s string, n int) string {
 	return s
 }
 
+// controlEscaper keeps a text cell on one line. Building a Replacer is
+// far dearer than using one, so it is built once, not per cell.
+var controlEscaper = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`)
+
 // TableText renders a result as an aligned plain-text table.
 func TableText(r Result, maxRows int) string {
 	t := r.Table
@@ -261,7 +265,7 @@ func TableText(r Result, maxRows int) string {
 			if c.Type == types.Dynamic {
 				s = readableJSON(s)
 			}
-			s = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`).Replace(s)
+			s = controlEscaper.Replace(s)
 			s = cut(s, maxTextCell)
 			cells[j][i] = s
 			width[j] = max(width[j], utf8.RuneCountInString(s))
