@@ -295,3 +295,46 @@ func TestErrorsCarryPositions(t *testing.T) {
 func parseScript(q string) (*ast.Script, *token.File, error) {
 	return parserParse(q)
 }
+
+// TestXDRTablesAnswerTimeGenerated: a Defender XDR export has Timestamp only;
+// Sentinel stores the same table with TimeGenerated as well, and its queries
+// say TimeGenerated.
+func TestXDRTablesAnswerTimeGenerated(t *testing.T) {
+	xdr := table.New("DeviceEvents", types.Schema{{Name: "Timestamp", Type: types.DateTime}, {Name: "DeviceName", Type: types.String}})
+	day := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	for i, name := range []string{"ws1", "ws2", "ws3"} {
+		if err := xdr.AppendRow([]types.Value{types.FromTime(day.Add(time.Duration(i) * 24 * time.Hour)), types.NewString(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	la := table.New("SigninLogs", types.Schema{{Name: "TimeGenerated", Type: types.DateTime}})
+	cat := &testCatalog{tables: map[string]*table.Table{"DeviceEvents": xdr, "SigninLogs": la}}
+	tests := []struct{ q, want, err string }{
+		{"DeviceEvents | where TimeGenerated > datetime(2024-05-01T12:00) | project DeviceName, TimeGenerated",
+			"DeviceName:string | TimeGenerated:datetime\nws2 | 2024-05-02T00:00:00Z\nws3 | 2024-05-03T00:00:00Z", ""},
+		{"DeviceEvents | take 1", "Timestamp:datetime | DeviceName:string | TimeGenerated:datetime\n2024-05-01T00:00:00Z | ws1 | 2024-05-01T00:00:00Z", ""},
+		// a Log Analytics table does not gain Timestamp
+		{"SigninLogs | project Timestamp", "", "unknown column or variable 'Timestamp'"},
+		// nor does a table made in the query
+		{"datatable(Timestamp:datetime)[] | project TimeGenerated", "", "unknown column or variable 'TimeGenerated'"},
+	}
+	for _, tc := range tests {
+		res, err := runQuery(context.Background(), cat, Options{Now: goldenNow}, tc.q)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want %q", tc.q, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.q, err)
+			continue
+		}
+		if got := printTable(res[0].Table); got != tc.want {
+			t.Errorf("%s:\ngot:\n%s\nwant:\n%s", tc.q, got, tc.want)
+		}
+	}
+	if xdr.Column("TimeGenerated") != nil {
+		t.Error("the catalog's table was changed")
+	}
+}

@@ -356,7 +356,23 @@ func (r *runner) tableRef(x *ast.Ident) (*table.Table, error) {
 	}
 	r.stats.RowsScanned += int64(t.Rows())
 	r.stats.BytesRead += tableBytes(t)
-	return t, nil
+	return withTimeGenerated(t), nil
+}
+
+// withTimeGenerated gives a Defender XDR table exported from advanced
+// hunting (Timestamp, no TimeGenerated) the TimeGenerated column Sentinel
+// stores it with, so Sentinel's queries run on it; the binder accepts the
+// name on such tables too. The column shares Timestamp's values.
+func withTimeGenerated(t *table.Table) *table.Table {
+	ts := t.Column("Timestamp")
+	if ts == nil || ts.Type != types.DateTime || t.Column("TimeGenerated") != nil {
+		return t
+	}
+	alias := *ts
+	alias.Name = "TimeGenerated"
+	out := *t
+	out.Columns = append(append(make([]*table.Column, 0, len(t.Columns)+1), t.Columns...), &alias)
+	return &out
 }
 
 func (r *runner) tabCall(x *ast.CallExpr) (*table.Table, error) {
