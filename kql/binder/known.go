@@ -29,7 +29,6 @@ var extraScalars = map[string]knownFn{
 	"has_any_index":                      {2, 2, types.Long, false, "has_any_index(source, values): index of the first term found"},
 	"regex_quote":                        {1, 1, types.String, false, "regex_quote(s): escapes regex metacharacters"},
 	"parse_version":                      {1, 1, types.Decimal, false, "parse_version(version): a comparable decimal"},
-	"parse_xml":                          {1, 1, types.Dynamic, false, "parse_xml(xml): the XML as a dynamic value"},
 	"parse_user_agent":                   {2, 2, types.Dynamic, false, "parse_user_agent(user-agent, look-for)"},
 	"parse_ipv6":                         {1, 1, types.String, false, "parse_ipv6(ip): canonical IPv6 form"},
 	"parse_ipv6_mask":                    {2, 2, types.String, false, "parse_ipv6_mask(ip, prefix)"},
