@@ -310,7 +310,7 @@ func (b *binder) op(o ast.Operator, in *tabular, sc *scope) *tabular {
 		b.predicate(o.Pred, &ctx{tab: openTab(), sc: sc}, "find")
 		return openTab()
 	case *ast.EvaluateOp:
-		return b.evaluate(o, in, c)
+		return b.schemaHint(o, in, b.evaluate(o, in, c))
 	case *ast.InvokeOp:
 		if o.Call == nil {
 			return openTab()

@@ -405,9 +405,9 @@ func (r *runner) readExternal(pos token.Pos, p, format string, skipFirst bool, t
 	return r.unsupported(pos, "externaldata format "+format)
 }
 
-// evaluate runs the plugins hunting queries use: bag_unpack, pivot,
+// runPlugin runs the plugins hunting queries use: bag_unpack, pivot,
 // narrow and ipv4_lookup.
-func (r *runner) evaluate(o *ast.EvaluateOp, in *table.Table) (*table.Table, error) {
+func (r *runner) runPlugin(o *ast.EvaluateOp, in *table.Table) (*table.Table, error) {
 	if o.Call == nil {
 		return nil, r.errorf(o.Pos(), "evaluate needs a plugin call")
 	}

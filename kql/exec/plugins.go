@@ -588,3 +588,62 @@ func endsInMulti(e ast.Expr) (*ast.Pipe, bool) {
 	}
 	return nil, false
 }
+
+// evaluate runs a plugin and, when the query declares its output schema
+// (evaluate plugin(...) : (A:t, ...)), conforms the result to it.
+func (r *runner) evaluate(o *ast.EvaluateOp, in *table.Table) (*table.Table, error) {
+	out, err := r.runPlugin(o, in)
+	if err != nil || o.Schema == nil {
+		return out, err
+	}
+	return r.conformSchema(o.Schema, in, out)
+}
+
+// conformSchema shapes a plugin's output to the declared schema, as Kusto
+// does: exactly the declared columns in the declared order and types;
+// a column the data did not produce (a pivot value that never occurs) is
+// all nulls, values of another type convert as the to*() functions do, and
+// columns not declared are dropped. A leading * keeps, in front, the input
+// columns the plugin passed through.
+func (r *runner) conformSchema(s *ast.TypeExpr, in, out *table.Table) (*table.Table, error) {
+	if !s.Tabular {
+		return nil, r.errorf(s.Pos(), "evaluate: the output schema must be a column list, as in : (Name:string, Count:long)")
+	}
+	hinted := make(map[string]bool, len(s.Columns))
+	for _, c := range s.Columns {
+		if hinted[c.Name.Name] {
+			return nil, r.errorf(c.Name.Pos(), "evaluate: column '%s' appears twice in the output schema", c.Name.Name)
+		}
+		hinted[c.Name.Name] = true
+	}
+	rows := out.Rows()
+	res := &table.Table{Name: out.Name}
+	if s.Star && in != nil {
+		for _, c := range out.Columns {
+			if !hinted[c.Name] && tableIndex(in, c.Name) >= 0 {
+				res.Columns = append(res.Columns, c)
+			}
+		}
+	}
+	for _, h := range s.Columns {
+		name, t := h.Name.Name, h.Type.Type
+		src := out.Column(name)
+		switch {
+		case src != nil && src.Type == t:
+			res.Columns = append(res.Columns, src)
+		case src != nil:
+			col := table.NewColumn(name, t, rows)
+			for i := 0; i < rows; i++ {
+				col.Append(functions.Convert(src.Value(i), t))
+			}
+			res.Columns = append(res.Columns, col)
+		default:
+			col := table.NewColumn(name, t, rows)
+			for i := 0; i < rows; i++ {
+				col.AppendNull()
+			}
+			res.Columns = append(res.Columns, col)
+		}
+	}
+	return res, nil
+}
