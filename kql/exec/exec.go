@@ -56,6 +56,13 @@ type Catalog interface {
 	Watchlist(ctx context.Context, alias string) (*table.Table, error)
 }
 
+// WorkspaceCatalog is a Catalog that serves several workspaces by name. It
+// answers Log Analytics' cross-workspace references, workspace("name").T
+// (and database("name").T); a catalog without it has no other workspace.
+type WorkspaceCatalog interface {
+	WorkspaceTable(ctx context.Context, workspace, name string) (*table.Table, error)
+}
+
 // Options tune a Session.
 type Options struct {
 	// Now is the query clock for now() and ago(); zero means time.Now at

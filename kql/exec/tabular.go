@@ -185,8 +185,30 @@ func (r *runner) isTabular(e ast.Expr, sc *scope) bool {
 				return r.isTabular(last, inner)
 			}
 		}
+	case *ast.SelectorExpr:
+		return crossKind(x) != ""
 	}
 	return false
+}
+
+// crossKind is the service a cross-resource reference (workspace("w").T,
+// cluster("c").database("d").T ...) names, or "" when x is not one.
+func crossKind(x *ast.SelectorExpr) string {
+	call, ok := x.X.(*ast.CallExpr)
+	if !ok {
+		return ""
+	}
+	kind := callName(call)
+	if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+		// cluster("c").database("d").T: the cluster decides
+		if inner, ok := sel.X.(*ast.CallExpr); ok {
+			kind = callName(inner)
+		}
+	}
+	if _, ok := crossServices[kind]; ok || kind == "workspace" || kind == "database" {
+		return kind
+	}
+	return ""
 }
 
 func lastExpr(b *ast.Block) ast.Expr {
@@ -294,6 +316,8 @@ func (r *runner) evalTab(e ast.Expr) (*table.Table, error) {
 		return r.tableRef(x)
 	case *ast.CallExpr:
 		return r.tabCall(x)
+	case *ast.SelectorExpr:
+		return r.crossRef(x)
 	case *ast.BadExpr:
 		return nil, r.errorf(x.Pos(), "syntax error")
 	}
@@ -526,4 +550,60 @@ func (r *runner) countResult(op ast.Operator, name string, n int64) (*table.Tabl
 		c.Ints[0] = n
 	}
 	return t, nil
+}
+
+// crossServices are the services a cross-resource reference can name, as
+// the reader knows them, for the error when the engine cannot reach them.
+var crossServices = map[string]string{
+	"app":      "an Application Insights resource",
+	"cluster":  "another Azure Data Explorer cluster",
+	"adx":      "an Azure Data Explorer cluster",
+	"arg":      "Azure Resource Graph",
+	"resource": "an Azure resource's logs",
+}
+
+// crossRef evaluates a cross-resource table reference. workspace("w").T and
+// database("w").T name another workspace of the catalog; references to
+// other services (Azure Resource Graph, Application Insights, other
+// clusters) need the service itself, so they fail with a clear error.
+func (r *runner) crossRef(x *ast.SelectorExpr) (*table.Table, error) {
+	kind := crossKind(x)
+	if kind == "" {
+		return nil, r.errorf(x.Pos(), "expected a tabular expression")
+	}
+	call := x.X.(*ast.CallExpr)
+	switch kind {
+	case "workspace", "database":
+		name, err := r.constStringArg(call, kind)
+		if err != nil {
+			return nil, err
+		}
+		wc, ok := r.sess.cat.(WorkspaceCatalog)
+		if !ok {
+			return nil, r.errorf(call.Pos(), "%s(\"%s\"): this engine has no other workspace", kind, name)
+		}
+		t, err := wc.WorkspaceTable(r.ctx, name, x.Sel.Name)
+		if err != nil {
+			return nil, r.errorf(x.Sel.Pos(), "%s(\"%s\"): %v", kind, name, err)
+		}
+		r.stats.RowsScanned += int64(t.Rows())
+		r.stats.BytesRead += tableBytes(t)
+		return withTimeGenerated(t), nil
+	}
+	return nil, r.errorf(call.Pos(), "not supported offline: %s() queries %s; run this query on a Sentinel or Azure Data Explorer provider (%%connect)", kind, crossServices[kind])
+}
+
+// constStringArg is a call's one constant string argument.
+func (r *runner) constStringArg(x *ast.CallExpr, name string) (string, error) {
+	if len(x.Args) != 1 {
+		return "", r.errorf(x.Pos(), "%s() expects 1 argument, got %d", name, len(x.Args))
+	}
+	ce, err := r.compiler(nil).compile(x.Args[0])
+	if err != nil {
+		return "", err
+	}
+	if !ce.isConst || ce.typ != types.String {
+		return "", r.errorf(x.Args[0].Pos(), "%s() expects a constant string", name)
+	}
+	return ce.val.S, nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -516,6 +517,31 @@ func (c *catalog) Table(ctx context.Context, name string) (*table.Table, error) 
 		c.warn(loadWarning(rep))
 	}
 	return t, nil
+}
+
+// WorkspaceTable serves workspace("name").T, a cross-workspace reference:
+// name is a workspace's name (workspace.json "name", else its folder's),
+// matched without regard to case as Log Analytics matches names.
+func (c *catalog) WorkspaceTable(ctx context.Context, ws, name string) (*table.Table, error) {
+	var open []string
+	for _, w := range c.p.spaces {
+		if !strings.EqualFold(w.Name, ws) && !strings.EqualFold(filepath.Base(w.Dir), ws) {
+			open = append(open, w.Name)
+			continue
+		}
+		if !slices.Contains(w.Tables(), name) {
+			return nil, fmt.Errorf("workspace %q has no table %q", w.Name, name)
+		}
+		t, rep, err := w.Load(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if rep != nil && (rep.BadValues > 0 || rep.BadLines > 0) {
+			c.warn(loadWarning(rep))
+		}
+		return t, nil
+	}
+	return nil, fmt.Errorf("no workspace named %q is open (open: %s)", ws, strings.Join(open, ", "))
 }
 
 func (c *catalog) TableNames() []string {

@@ -236,3 +236,52 @@ func TestUnknownNamesGetSuggestions(t *testing.T) {
 		}
 	}
 }
+
+// workspace("name").T reaches another open workspace, by its folder's name;
+// references to other services fail saying what they need.
+func TestCrossWorkspaceReferences(t *testing.T) {
+	root := t.TempDir()
+	write := func(ws, file, body string) {
+		t.Helper()
+		dir := filepath.Join(root, ws)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("contoso", "SigninLogs.csv", "UserPrincipalName,ResultType\nalice@contoso.com,0\nbob@contoso.com,50126\n")
+	write("fabrikam", "SigninLogs.csv", "UserPrincipalName,ResultType\ncarol@fabrikam.com,0\n")
+	p, err := New("", []string{filepath.Join(root, "contoso"), filepath.Join(root, "fabrikam")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.NewSession()
+	tests := []struct{ q, want, err string }{
+		{`SigninLogs | count`, "2", ""}, // the first workspace's
+		{`workspace("fabrikam").SigninLogs | project UserPrincipalName`, "carol@fabrikam.com", ""},
+		{`workspace("FABRIKAM").SigninLogs | count`, "1", ""},
+		{`union SigninLogs, workspace("fabrikam").SigninLogs | count`, "3", ""},
+		{`workspace("nowhere").SigninLogs`, "", `no workspace named "nowhere" is open (open: contoso, fabrikam)`},
+		{`workspace("fabrikam").AuditLogs`, "", `workspace "fabrikam" has no table "AuditLogs"`},
+		{`arg("").Resources | count`, "", "not supported offline: arg() queries Azure Resource Graph"},
+		{`app("web").requests | count`, "", "not supported offline: app() queries an Application Insights resource"},
+	}
+	for _, tc := range tests {
+		res, err := s.Run(context.Background(), tc.q, providers.QueryOptions{})
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want %q", tc.q, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.q, err)
+			continue
+		}
+		if got := res[0].Table.Columns[0].Value(0).String(); got != tc.want {
+			t.Errorf("%s = %s, want %s", tc.q, got, tc.want)
+		}
+	}
+}
