@@ -104,6 +104,8 @@ func (r *runner) applyOp(op ast.Operator, in *table.Table) (*table.Table, error)
 		return r.evaluate(o, in)
 	case *ast.PartitionOp:
 		return r.partition(o, in)
+	case *ast.ScanOp:
+		return r.scan(o, in)
 	case *ast.ForkOp, *ast.FacetOp:
 		return nil, r.errorf(op.Pos(), "%s yields several tables and must be the last operator of a query", op.Name())
 	case *ast.ExternalDataOp, *ast.DataTableOp, *ast.PrintOp, *ast.RangeOp:
