@@ -20,12 +20,16 @@ func (g *gen) identityInfo() {
 		for _, u := range g.m.Users {
 			row := g.e.row("IdentityInfo")
 			row.time("TimeGenerated", t)
+			// The Defender XDR spellings of the same facts: Sentinel's
+			// IdentityInfo carries both, and hunting queries use either.
+			row.time("Timestamp", t)
 			row.str("AccountObjectId", u.ID).str("AccountUPN", u.UPN).str("AccountDisplayName", u.DisplayName)
 			row.str("AccountName", strings.SplitN(u.UPN, "@", 2)[0]).str("AccountDomain", g.m.Domain)
 			row.str("AccountTenantId", g.m.TenantID).str("AccountSID", u.OnPremSID).str("AccountCloudSID", "S-1-12-1-"+u.ID[:8])
 			row.str("SAMAccountName", strings.SplitN(u.UPN, "@", 2)[0])
 			row.time("AccountCreationTime", u.created)
 			row.str("GivenName", u.GivenName).str("Surname", u.Surname).str("MailAddress", u.UPN)
+			row.str("AccountUpn", u.UPN).str("OnPremSid", u.OnPremSID).str("CloudSid", "S-1-12-1-"+u.ID[:8]).str("EmailAddress", u.UPN)
 			row.str("Department", u.Department).str("JobTitle", u.JobTitle)
 			if mgr := g.m.user(u.ManagerID); mgr != nil {
 				row.str("Manager", mgr.UPN)

@@ -124,6 +124,30 @@ func TestNamesAndLookup(t *testing.T) {
 		{"CloudAppEvents", "RawEventData", types.Dynamic},
 		{"Watchlist", "SearchKey", types.String},
 		{"Syslog", "TenantId", types.String},
+		// Defender XDR tables merged with their Sentinel (Azure Monitor) columns
+		{"DeviceProcessEvents", "IsInitiatingProcessRemoteSession", types.Bool},
+		{"DeviceProcessEvents", "CreatedProcessSessionId", types.Long},
+		{"DeviceImageLoadEvents", "InitiatingProcessRemoteSessionIP", types.String},
+		{"DeviceTvmSoftwareInventory", "TimeGenerated", types.DateTime},
+		{"DeviceTvmSoftwareVulnerabilitiesKB", "CvssScore", types.Real},
+		{"DeviceTvmSecureConfigurationAssessmentKB", "RelatedMitreTactics", types.Dynamic},
+		{"CloudAuditEvents", "TimeGenerated", types.DateTime},
+		{"CloudAuditEvents", "Timestamp", types.DateTime},
+		{"AADSignInEventsBeta", "RiskLevelDuringSignIn", types.Int},
+		// IdentityInfo: Sentinel's columns and Defender XDR's, AM types kept
+		{"IdentityInfo", "TimeGenerated", types.DateTime},
+		{"IdentityInfo", "Timestamp", types.DateTime},
+		{"IdentityInfo", "AccountUPN", types.String},
+		{"IdentityInfo", "AccountUpn", types.String},
+		{"IdentityInfo", "OnPremSid", types.String},
+		{"IdentityInfo", "EmailAddress", types.String},
+		{"IdentityInfo", "Tags", types.String},
+		// Sentinel data lake Entra ID asset tables
+		{"EntraUsers", "id", types.String},
+		{"EntraUsers", "otherMails", types.Dynamic},
+		{"EntraGroups", "groupTypes", types.Dynamic},
+		{"EntraGroupMemberships", "sourceId", types.String},
+		{"EntraGroupMemberships", "TimeGenerated", types.DateTime},
 	}
 	for _, tc := range tests {
 		s, ok := Lookup(tc.table)
@@ -311,5 +335,45 @@ func BenchmarkParseEmbedded(b *testing.B) {
 		if _, _, err := Parse(data, "SecurityEvent.json"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestMergedTablesCarrySentinelColumns checks the merge rule of data/README.md:
+// a Defender XDR table merged with its Azure Monitor (Sentinel) page answers
+// both spellings of its time column and carries the standard Log Analytics
+// columns, so hunting queries written for either portal bind.
+func TestMergedTablesCarrySentinelColumns(t *testing.T) {
+	merged := 0
+	for _, name := range Names() {
+		b, err := dataFS.ReadFile("data/" + name + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f File
+		if err := json.Unmarshal(b, &f); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(f.Source, "Defender XDR") || !strings.Contains(f.Source, "Azure Monitor Logs reference") {
+			continue
+		}
+		merged++
+		s, _ := Lookup(name)
+		for _, c := range []types.Column{
+			{Name: "TimeGenerated", Type: types.DateTime},
+			{Name: "TenantId", Type: types.String},
+			{Name: "Type", Type: types.String},
+		} {
+			if i := s.Index(c.Name); i < 0 || s[i].Type != c.Type {
+				t.Errorf("%s: merged with Azure Monitor but has no %s %v", name, c.Name, c.Type)
+			}
+		}
+		// Defender event tables have Timestamp; only the timeless
+		// families (snapshots, knowledge bases) may lack it.
+		if s.Index("Timestamp") < 0 && !timeless(name) {
+			t.Errorf("%s: merged Defender XDR table has no Timestamp", name)
+		}
+	}
+	if merged < 20 {
+		t.Errorf("only %d merged Defender XDR tables found; did the Source wording change?", merged)
 	}
 }
