@@ -39,6 +39,10 @@ import (
 	"github.com/huntbook/huntbook/kql/types"
 )
 
+// scanPerRowOnly turns off the columnar evaluation of state-free parts,
+// for tests that compare it with evaluating everything per row.
+var scanPerRowOnly = false
+
 type scanOutput int8
 
 const (
@@ -230,7 +234,7 @@ func (r *runner) planScan(o *ast.ScanOp, in *table.Table) (*scanPlan, error) {
 			if ce.typ != types.Bool && ce.typ != types.Null {
 				return nil, r.errorf(cj.Pos(), "scan step '%s': the condition must be a bool, not a %s", st.Name.Name, ce.typ)
 			}
-			if stateful {
+			if stateful || scanPerRowOnly {
 				plan.conds = append(plan.conds, ce)
 				allIn = allIn || sp.readsAll(x, usedIn)
 			} else {
@@ -263,6 +267,7 @@ func (r *runner) planScan(o *ast.ScanOp, in *table.Table) (*scanPlan, error) {
 				return nil, r.errorf(a.Value.Pos(), "scan step '%s': cannot assign a %s to '%s', declared %s", st.Name.Name, ce.typ, name.Name, p.decls[d].typ)
 			}
 			sa := scanAssign{decl: d, ce: ce}
+			stateful = stateful || scanPerRowOnly
 			if stateful {
 				allIn = allIn || sp.readsAll(x, usedIn)
 			} else if sa.pre, err = r.scanWhole(p, ce, p.decls[d]); err != nil {
