@@ -41,6 +41,7 @@ import (
 	"time"
 
 	"github.com/huntbook/huntbook/kql/ast"
+	"github.com/huntbook/huntbook/kql/functions"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/token"
 	"github.com/huntbook/huntbook/kql/types"
@@ -78,6 +79,8 @@ type Options struct {
 	// Parallelism is the number of goroutines operators use; 0 means
 	// runtime.GOMAXPROCS(0).
 	Parallelism int
+	// Geo answers geo_info_from_ip_address(); nil answers null.
+	Geo functions.GeoLocator
 }
 
 // DefaultMaxRows is Kusto's default result truncation limit.

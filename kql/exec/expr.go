@@ -527,7 +527,9 @@ func dynIndex(d any, i types.Value) any {
 }
 
 // callEnv is the function environment of this run.
-func (c *compiler) env() *functions.Env { return &functions.Env{Now: c.r.now} }
+func (c *compiler) env() *functions.Env {
+	return &functions.Env{Now: c.r.now, Geo: c.r.sess.opts.Geo}
+}
 
 // call compiles a function call: executor built-ins first, then user
 // functions bound by let, then the kql/functions registry.

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strconv"
@@ -609,8 +610,28 @@ func init() {
 			}
 			return Dyn(out), nil
 		})
-	def("geo_info_from_ip_address", "geo_info_from_ip_address(ip_address)", "Geolocation of an IP address; huntbook bundles no geolocation database, so this is always null.", 1, 1, "s", fixed(types.Dynamic),
-		func(_ *Env, a []types.Value) (types.Value, error) { return nullDyn, nil })
+	def("geo_info_from_ip_address", "geo_info_from_ip_address(ip_address)", "Country, state, city, latitude and longitude of an IPv4 or IPv6 address, from the GeoIP database the workspace or configuration names; null when there is none or it does not know the address.", 1, 1, "s", fixed(types.Dynamic),
+		func(env *Env, a []types.Value) (types.Value, error) {
+			if env == nil || env.Geo == nil || !a[0].Valid {
+				return nullDyn, nil
+			}
+			ip, err := netip.ParseAddr(strings.TrimSpace(str(a[0])))
+			if err != nil {
+				return nullDyn, nil
+			}
+			g, ok := env.Geo.Locate(ip.Unmap())
+			if !ok {
+				return nullDyn, nil
+			}
+			// Kusto's fields, in its order
+			b := types.NewBagCap(5)
+			b.Set("country", g.Country)
+			b.Set("state", g.State)
+			b.Set("city", g.City)
+			b.Set("latitude", g.Latitude)
+			b.Set("longitude", g.Longitude)
+			return Dyn(b), nil
+		})
 }
 
 func containsDyn(arr []any, e any) bool {

@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"net/netip"
 	"testing"
 
 	"github.com/huntbook/huntbook/kql/types"
@@ -207,5 +208,41 @@ func TestHashFunctions(t *testing.T) {
 	}
 	if _, ok := ToGUID(S(a.S)); !ok {
 		t.Errorf("new_guid() %q does not parse back", a.S)
+	}
+}
+
+type fakeGeo map[netip.Addr]GeoInfo
+
+func (f fakeGeo) Locate(ip netip.Addr) (GeoInfo, bool) { g, ok := f[ip]; return g, ok }
+
+func TestGeoInfoFromIPAddress(t *testing.T) {
+	f, _ := LookupScalar("geo_info_from_ip_address")
+	env := &Env{Geo: fakeGeo{
+		netip.MustParseAddr("20.53.203.50"): {Country: "Australia", State: "New South Wales", City: "Sydney", Latitude: -33.8715, Longitude: 151.2006},
+	}}
+	tests := []struct {
+		env  *Env
+		arg  types.Value
+		want string
+	}{
+		{env, S("20.53.203.50"), `{"country":"Australia","state":"New South Wales","city":"Sydney","latitude":-33.8715,"longitude":151.2006}`},
+		{env, S(" ::ffff:20.53.203.50 "), `{"country":"Australia","state":"New South Wales","city":"Sydney","latitude":-33.8715,"longitude":151.2006}`},
+		{env, S("8.8.8.8"), ""},         // unknown to the database
+		{env, S("not an ip"), ""},       // not an address
+		{env, N(types.String), ""},      // null
+		{&Env{}, S("20.53.203.50"), ""}, // no database
+	}
+	for _, tc := range tests {
+		v, err := f.Eval(tc.env, A(tc.arg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if v.Valid {
+			got = v.String()
+		}
+		if got != tc.want {
+			t.Errorf("geo_info_from_ip_address(%v) = %s, want %s", tc.arg, got, tc.want)
+		}
 	}
 }

@@ -44,6 +44,7 @@ package functions
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -57,6 +58,21 @@ type Env struct {
 	Now int64
 	// Rand feeds rand() and new_guid(); nil uses a process-wide source.
 	Rand *rand.Rand
+	// Geo answers geo_info_from_ip_address(); nil answers null, as Kusto
+	// does for an address its database does not know.
+	Geo GeoLocator
+}
+
+// GeoLocator looks up where an IP address is (package geoip reads the
+// databases).
+type GeoLocator interface {
+	Locate(ip netip.Addr) (GeoInfo, bool)
+}
+
+// GeoInfo is what geo_info_from_ip_address() returns about an address.
+type GeoInfo struct {
+	Country, State, City string
+	Latitude, Longitude  float64
 }
 
 // Scalar is a scalar function.
