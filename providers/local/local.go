@@ -19,6 +19,7 @@ import (
 	"github.com/huntbook/huntbook/kql/ast"
 	"github.com/huntbook/huntbook/kql/binder"
 	"github.com/huntbook/huntbook/kql/exec"
+	"github.com/huntbook/huntbook/kql/geoip"
 	"github.com/huntbook/huntbook/kql/parser"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/token"
@@ -49,6 +50,11 @@ type Options struct {
 	Sample sampledata.Config
 	// Exec tunes the engine sessions.
 	Exec exec.Options
+	// GeoIP is the geolocation database geo_info_from_ip_address() reads:
+	// a file (GeoLite2-City.mmdb, a DB-IP CSV ...) or a folder holding one
+	// (MSTICPy's GeoIPLite DBFolder). Empty: the first workspace folder
+	// that holds one (kql/geoip.Find), else none.
+	GeoIP string
 }
 
 // Provider runs KQL on local workspace folders.
@@ -60,6 +66,7 @@ type Provider struct {
 	err    error
 	spaces []*workspace.Workspace
 	sample bool
+	geo    *geoip.DB
 }
 
 // New makes a local provider over dirs (searched in order: a table found in
@@ -113,7 +120,46 @@ func (p *Provider) open() error {
 		}
 		p.spaces = append(p.spaces, w)
 	}
+	return p.openGeo()
+}
+
+// openGeo opens the GeoIP database Options.GeoIP names, or the first a
+// workspace holds. One that is named but cannot be read is an error: the
+// user asked for it, and every location would silently be null.
+func (p *Provider) openGeo() error {
+	path := p.opts.GeoIP
+	if path != "" {
+		if st, err := os.Stat(path); err != nil {
+			return fmt.Errorf("local provider %s: GeoIP database: %w", p.name, err)
+		} else if st.IsDir() {
+			if path = geoip.Find(path); path == "" {
+				return fmt.Errorf("local provider %s: GeoIP folder %s holds no database (want one of %s)", p.name, p.opts.GeoIP, strings.Join(geoip.Names, ", "))
+			}
+		}
+	} else {
+		for _, w := range p.spaces {
+			if path = geoip.Find(w.Dir); path != "" {
+				break
+			}
+		}
+	}
+	if path == "" {
+		return nil
+	}
+	db, err := geoip.Open(path)
+	if err != nil {
+		return fmt.Errorf("local provider %s: %w", p.name, err)
+	}
+	p.geo = db
 	return nil
+}
+
+// GeoIP is the path of the geolocation database queries use, or "".
+func (p *Provider) GeoIP() string {
+	if p.geo == nil {
+		return ""
+	}
+	return p.geo.Path
 }
 
 // SampleDir returns a folder holding the sample tenant for cfg, generating
@@ -272,7 +318,12 @@ func recordedRows(dir string) map[string]int {
 	return settings.Rows
 }
 
-func (p *Provider) Close() error { return nil }
+func (p *Provider) Close() error {
+	if p.geo != nil {
+		return p.geo.Close()
+	}
+	return nil
+}
 
 // NewSession starts an engine session. For a generated tenant, now() is
 // pinned to the instant the data ends (see generated).
@@ -313,6 +364,9 @@ func (s *Session) Run(ctx context.Context, query string, opts providers.QueryOpt
 		eo := s.p.opts.Exec
 		if eo.Now.IsZero() && s.p.generated() {
 			eo.Now = s.p.End()
+		}
+		if eo.Geo == nil && s.p.geo != nil {
+			eo.Geo = s.p.geo
 		}
 		s.ses = exec.NewSession(s.cat, eo)
 	}

@@ -285,3 +285,67 @@ func TestCrossWorkspaceReferences(t *testing.T) {
 		}
 	}
 }
+
+// geo_info_from_ip_address reads the GeoIP database a workspace holds, or
+// the one Options.GeoIP names (a file or a folder).
+func TestGeoIPDatabase(t *testing.T) {
+	root := t.TempDir()
+	mk := func(rel, body string) string {
+		t.Helper()
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	mk("ws/SigninLogs.csv", "IPAddress\n73.53.1.2\n8.8.8.8\n")
+	mk("ws/geoip.csv", "network,country,state,city,latitude,longitude\n73.53.0.0/16,United States,Washington,Seattle,47.61,-122.33\n")
+	mk("other/dbip-city-lite-2026-11.csv", "8.8.8.0,8.8.8.255,NA,US,California,\"Mountain View\",37.42,-122.08\n")
+	mk("bad/geoip.csv", "network,country,state,city,latitude,longitude\n73.53.0.0/16,US,WA,Seattle,north,-122.33\n")
+	const q = `SigninLogs | extend g = geo_info_from_ip_address(IPAddress) | project IPAddress, City = tostring(g.city), Country = tostring(g.country)`
+	tests := []struct {
+		name, geo string
+		want      []string // City per row
+		err       string
+	}{
+		{"the workspace's own", "", []string{"Seattle", ""}, ""},
+		{"a folder named in the options", filepath.Join(root, "other"), []string{"", "Mountain View"}, ""},
+		{"a file named in the options", filepath.Join(root, "other", "dbip-city-lite-2026-11.csv"), []string{"", "Mountain View"}, ""},
+		{"a bad database", filepath.Join(root, "bad"), nil, "geoip.csv:2: latitude \"north\" is not a number"},
+		{"a folder without one", filepath.Join(root, "empty"), nil, "holds no database"},
+		{"a path that is not there", filepath.Join(root, "missing.mmdb"), nil, "missing.mmdb: no such file"},
+	}
+	if err := os.MkdirAll(filepath.Join(root, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range tests {
+		p, err := New("", []string{filepath.Join(root, "ws")}, Options{GeoIP: tc.geo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.NewSession().Run(context.Background(), q, providers.QueryOptions{})
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		city := res[0].Table.Column("City")
+		for i, want := range tc.want {
+			if got := city.Strs[i]; got != want {
+				t.Errorf("%s: row %d city = %q, want %q", tc.name, i, got, want)
+			}
+		}
+		if tc.geo == "" && p.GeoIP() != filepath.Join(root, "ws", "geoip.csv") {
+			t.Errorf("GeoIP() = %q", p.GeoIP())
+		}
+		p.Close()
+	}
+}
