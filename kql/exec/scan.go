@@ -99,6 +99,9 @@ type scanPlan struct {
 type scanRec struct {
 	row  int
 	decl []*table.Column
+	// views of the row's input columns that references read, made on
+	// first use and shared by the copies of the record in later states
+	views []*table.Column
 }
 
 type scanState struct {
@@ -626,7 +629,8 @@ func (p *scanPlan) run(r *runner) (*table.Table, error) {
 	n := in.Rows()
 	ns := len(p.steps)
 	state := make([]scanState, ns)
-	pending := make([]*scanEntry, ns) // output=last: the series' last match
+	pending := make([]scanEntry, ns) // output=last: the series' last match
+	hasPending := make([]bool, ns)
 	var out []scanEntry
 	var nextID int64
 	anyLast := false
@@ -661,7 +665,12 @@ func (p *scanPlan) run(r *runner) (*table.Table, error) {
 			}
 			rec := st.recs[ref.step]
 			if ref.col >= 0 {
-				frame.Columns[ref.slot] = sliceCol(in.Columns[ref.col], rec.row, rec.row+1)
+				v := rec.views[ri]
+				if v == nil {
+					v = sliceCol(in.Columns[ref.col], rec.row, rec.row+1)
+					rec.views[ri] = v
+				}
+				frame.Columns[ref.slot] = v
 			} else {
 				frame.Columns[ref.slot] = rec.decl[ref.decl]
 			}
@@ -683,6 +692,9 @@ func (p *scanPlan) run(r *runner) (*table.Table, error) {
 	// extend computes row i's declared columns after plan's assignments.
 	extend := func(i int, plan *scanStepPlan) (scanRec, error) {
 		rec := scanRec{row: i}
+		if len(p.refs) > 0 {
+			rec.views = make([]*table.Column, len(p.refs))
+		}
 		if len(p.decls) == 0 {
 			return rec, nil
 		}
@@ -704,18 +716,17 @@ func (p *scanPlan) run(r *runner) (*table.Table, error) {
 		return rec, nil
 	}
 	flush := func(k int) {
-		if pending[k] != nil {
-			out = append(out, *pending[k])
-			pending[k] = nil
+		if hasPending[k] {
+			out = append(out, pending[k])
+			hasPending[k] = false
 		}
 	}
 	emit := func(k int, rec scanRec, id int64) {
-		e := scanEntry{row: rec.row, decl: rec.decl, id: id}
 		switch p.steps[k].out {
 		case scanAll:
-			out = append(out, e)
+			out = append(out, scanEntry{row: rec.row, decl: rec.decl, id: id})
 		case scanLast:
-			pending[k] = &e
+			pending[k], hasPending[k] = scanEntry{row: rec.row, decl: rec.decl, id: id}, true
 		}
 	}
 
