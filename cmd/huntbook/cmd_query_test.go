@@ -106,3 +106,43 @@ func TestQueryCommandOnSentinel(t *testing.T) {
 		t.Error("token leaked to stderr")
 	}
 }
+
+// geo_info_from_ip_address reads $HUNTBOOK_GEOIP, else MSTICPy's GeoIPLite
+// DBFolder, else the workspace's own database.
+func TestQueryGeoIPDatabase(t *testing.T) {
+	root := t.TempDir()
+	mk := func(rel, body string) string {
+		t.Helper()
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	const header = "network,country,state,city,latitude,longitude\n"
+	mk("ws/Hosts.csv", "IP\n73.53.1.2\n")
+	mk("ws/geoip.csv", header+"73.53.0.0/16,United States,Washington,Seattle,47.61,-122.33\n")
+	env := mk("env/geoip.csv", header+"73.53.0.0/16,United States,Washington,Tacoma,47.25,-122.44\n")
+	mk("msticpy/GeoLite/geoip.csv", header+"73.53.0.0/16,United States,Washington,Redmond,47.67,-122.12\n")
+	conf := mk("msticpy/msticpyconfig.yaml", "OtherProviders:\n  GeoIPLite:\n    Args:\n      DBFolder: "+filepath.Join(root, "msticpy", "GeoLite")+"\n    Provider: GeoLiteLookup\n")
+	empty := mk("empty/msticpyconfig.yaml", "OtherProviders:\n  GeoIPLite:\n    Args:\n      DBFolder: "+filepath.Join(root, "not-downloaded")+"\n    Provider: GeoLiteLookup\n")
+	tests := []struct{ name, geoEnv, config, want string }{
+		{"the workspace's", "", "", "Seattle"},
+		{"HUNTBOOK_GEOIP", env, conf, "Tacoma"},
+		{"msticpyconfig's GeoIPLite", "", conf, "Redmond"},
+		{"a DBFolder not downloaded yet", "", empty, "Seattle"},
+	}
+	for _, tc := range tests {
+		t.Setenv("HUNTBOOK_GEOIP", tc.geoEnv)
+		t.Setenv("MSTICPYCONFIG", tc.config)
+		var out, errb strings.Builder
+		code := run([]string{"query", "--workspace", filepath.Join(root, "ws"), "--format", "csv",
+			"Hosts | project City = tostring(geo_info_from_ip_address(IP).city)"}, &out, &errb)
+		if code != 0 || out.String() != "City\n"+tc.want+"\n" {
+			t.Errorf("%s: code %d, out %q, err %q", tc.name, code, out.String(), errb.String())
+		}
+	}
+}

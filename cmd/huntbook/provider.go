@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/huntbook/huntbook/kernel/interp"
+	"github.com/huntbook/huntbook/kql/geoip"
 	"github.com/huntbook/huntbook/msticconfig"
 	"github.com/huntbook/huntbook/providers"
 	"github.com/huntbook/huntbook/providers/local"
@@ -24,14 +27,14 @@ import (
 func openProvider(name string, workspaces []string, overrides map[string]string) (providers.Provider, error) {
 	if name == "" || strings.EqualFold(name, local.Kind) {
 		if len(workspaces) > 0 || name == "" {
-			return local.New(local.Kind, workspaces, local.Options{})
+			return local.New(local.Kind, workspaces, local.Options{GeoIP: geoIPPath()})
 		}
 	}
 	cfg, err := msticconfig.Load("")
 	var invalid *msticconfig.InvalidError
 	if err != nil && !errors.As(err, &invalid) {
 		if strings.EqualFold(name, local.Kind) {
-			return local.New(local.Kind, nil, local.Options{})
+			return local.New(local.Kind, nil, local.Options{GeoIP: geoIPPath()})
 		}
 		return nil, fmt.Errorf("provider %q needs msticpyconfig.yaml: %w", name, err)
 	}
@@ -39,6 +42,36 @@ func openProvider(name string, workspaces []string, overrides map[string]string)
 		return nil, fmt.Errorf("msticpyconfig.yaml has errors (run 'huntbook config validate'): %w", err)
 	}
 	return providers.FromConfig(cfg, name, overrides)
+}
+
+// geoIPPath is the GeoIP database (or folder) the embedded engine's
+// geo_info_from_ip_address() reads: $HUNTBOOK_GEOIP, else the DBFolder of
+// MSTICPy's GeoIPLite provider in msticpyconfig.yaml when it holds a
+// database (where MSTICPy keeps GeoLite2-City.mmdb), else "": a workspace's
+// own, if it has one.
+func geoIPPath() string {
+	if p := os.Getenv("HUNTBOOK_GEOIP"); p != "" {
+		return p
+	}
+	// A config with findings still says where the database is (huntbook
+	// only reads it, so GeoIPLite's AuthKey for downloads does not matter).
+	cfg, _ := msticconfig.Load("")
+	if cfg == nil {
+		return ""
+	}
+	dir, err := cfg.OtherProviders()["GeoIPLite"].Args["DBFolder"].Resolve()
+	if err != nil || dir == "" {
+		return ""
+	}
+	if rest, ok := strings.CutPrefix(dir, "~"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(home, rest)
+		}
+	}
+	if geoip.Find(dir) == "" {
+		return "" // configured but not downloaded yet: not an error
+	}
+	return dir
 }
 
 // brokenEngine answers every query with the error that kept the kernel's

@@ -40,7 +40,7 @@ func init() {
 				dirs = append(dirs, d)
 			}
 		}
-		return New(name, dirs, Options{})
+		return New(name, dirs, Options{GeoIP: settings["geoip"]})
 	})
 }
 
