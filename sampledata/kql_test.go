@@ -414,3 +414,18 @@ SigninLogs
 		})
 	}
 }
+
+// The sample tenant's GeoIP database agrees with SigninLogs: every sign-in
+// address whose LocationDetails names a city geolocates to that city.
+func TestGeoIPAgreesWithSignIns(t *testing.T) {
+	dir, _ := kqlTenant(t)
+	tb := query(t, dir, `SigninLogs
+| extend City = tostring(LocationDetails.city), Geo = geo_info_from_ip_address(IPAddress)
+| where isnotempty(City)
+| summarize Rows = count(), Located = countif(tostring(Geo.city) == City),
+    Wrong = take_anyif(strcat(IPAddress, " is ", tostring(Geo.city), " not ", City), tostring(Geo.city) != City)`)
+	rows, located := tb.Column("Rows").Ints[0], tb.Column("Located").Ints[0]
+	if rows < 1000 || located != rows {
+		t.Errorf("%d of %d sign-ins geolocate to their LocationDetails city; e.g. %s", located, rows, tb.Column("Wrong").Strs[0])
+	}
+}

@@ -198,6 +198,9 @@ func WriteWorkspace(dir string, cfg Config) error {
 			return err
 		}
 	}
+	if err := writeGeoIP(dir); err != nil {
+		return err
+	}
 	return writeCSV(filepath.Join(dir, "watchlists", "SensitivityLabels.csv"), labelWatchlist(g.m))
 }
 
