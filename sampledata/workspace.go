@@ -126,6 +126,7 @@ type workspaceInfo struct {
 	End         string         `json:"end"`
 	Start       string         `json:"start"`
 	Generator   string         `json:"generator"`
+	Version     int            `json:"generatorVersion"`
 	Seed        uint64         `json:"seed"`
 	Users       int            `json:"users"`
 	Days        int            `json:"days"`
@@ -134,6 +135,25 @@ type workspaceInfo struct {
 	WorkspaceID string         `json:"workspaceId"`
 	TenantID    string         `json:"tenantId"`
 	Rows        map[string]int `json:"rows"`
+}
+
+// Version changes whenever the generator's output does (new tables,
+// columns or files), so a cached tenant written by an older huntbook is
+// written again rather than reused.
+const Version = 2
+
+// WrittenVersion is the generator version of the tenant in dir, 0 for one
+// written before versions were recorded, -1 when dir holds no tenant.
+func WrittenVersion(dir string) int {
+	b, err := os.ReadFile(filepath.Join(dir, "workspace.json"))
+	if err != nil {
+		return -1
+	}
+	var info workspaceInfo
+	if json.Unmarshal(b, &info) != nil {
+		return -1
+	}
+	return info.Version
 }
 
 // groundTruth is ground_truth.json.
@@ -179,7 +199,7 @@ func WriteWorkspace(dir string, cfg Config) error {
 		rows[d.name] = g.e.counts[d.name]
 	}
 	info := workspaceInfo{Name: cfg.Name, End: cfg.End.Format("2006-01-02T15:04:05Z"), Start: types.FormatDateTime(g.start),
-		Generator: "huntbook sample", Seed: cfg.Seed, Users: cfg.Users, Days: cfg.Days, Scale: cfg.Scale,
+		Generator: "huntbook sample", Version: Version, Seed: cfg.Seed, Users: cfg.Users, Days: cfg.Days, Scale: cfg.Scale,
 		Stories: !cfg.NoStories, WorkspaceID: ws, TenantID: g.m.TenantID, Rows: rows}
 	if stories == nil {
 		stories = []Story{}

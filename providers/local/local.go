@@ -180,7 +180,8 @@ func SampleDir(cfg sampledata.Config) (string, error) {
 	}
 	key := prefix + cfg.End.UTC().Format("20060102T15") + suffix
 	dir := filepath.Join(base, "huntbook", key)
-	if _, err := os.Stat(filepath.Join(dir, "workspace.json")); err == nil {
+	v := sampledata.WrittenVersion(dir)
+	if v == sampledata.Version {
 		return dir, nil
 	}
 	// Write to a fresh folder and rename, so a concurrent or interrupted
@@ -196,9 +197,16 @@ func SampleDir(cfg sampledata.Config) (string, error) {
 		os.RemoveAll(tmp)
 		return "", fmt.Errorf("sample tenant: %w", err)
 	}
+	if v >= 0 {
+		// written by an older huntbook: set it aside for the new one
+		old := fmt.Sprintf("%s.old%d", dir, time.Now().UnixNano())
+		if err := os.Rename(dir, old); err == nil {
+			defer os.RemoveAll(old)
+		}
+	}
 	if err := os.Rename(tmp, dir); err != nil {
 		os.RemoveAll(tmp)
-		if _, serr := os.Stat(filepath.Join(dir, "workspace.json")); serr == nil {
+		if sampledata.WrittenVersion(dir) == sampledata.Version {
 			return dir, nil // another process won the race
 		}
 		return "", fmt.Errorf("sample tenant: %w", err)

@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -347,5 +348,48 @@ func TestGeoIPDatabase(t *testing.T) {
 			t.Errorf("GeoIP() = %q", p.GeoIP())
 		}
 		p.Close()
+	}
+}
+
+// A cached sample tenant written by an older generator is written again.
+func TestSampleDirRewritesOlderTenants(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	cfg := sampledata.Config{Users: 20, Days: 7, Seed: 3, End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	dir, err := SampleDir(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := sampledata.WrittenVersion(dir); v != sampledata.Version {
+		t.Fatalf("version %d, want %d", v, sampledata.Version)
+	}
+	// What an older huntbook left: no version recorded, no GeoIP database.
+	info := filepath.Join(dir, "workspace.json")
+	b, err := os.ReadFile(info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(string(b), fmt.Sprintf(`"generatorVersion": %d,`, sampledata.Version), "", 1)
+	if old == string(b) {
+		t.Fatal("workspace.json does not record the generator version")
+	}
+	if err := os.WriteFile(info, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "geoip")); err != nil {
+		t.Fatal(err)
+	}
+	again, err := SampleDir(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != dir || sampledata.WrittenVersion(dir) != sampledata.Version {
+		t.Fatalf("second SampleDir = %s (version %d), want %s rewritten", again, sampledata.WrittenVersion(dir), dir)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "geoip", "geoip.csv")); err != nil {
+		t.Errorf("rewritten tenant: %v", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dir))
+	if len(entries) != 1 {
+		t.Errorf("cache holds %d entries, want only the tenant", len(entries))
 	}
 }
