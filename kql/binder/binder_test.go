@@ -103,6 +103,7 @@ func TestSchemaInference(t *testing.T) {
 		{"watchlist", "_GetWatchlist('vip') | project SearchKey", "(SearchKey:string)", false},
 		{"search", "search in (U) 'x' | project $table, User", "($table:string, User:string)", false},
 		{"scan", "T | scan declare (s:long) with (step a: Count > 1 => s = Count;)", "(Timestamp:datetime, User:string, Count:long, Props:dynamic, Ratio:real, Small:int, s:long)", false},
+		{"scan with_match_id", "T | scan with_match_id=m declare (s:long) with (step a: Count > 1 => s = Count;)", "(Timestamp:datetime, User:string, Count:long, Props:dynamic, Ratio:real, Small:int, s:long, m:long)", false},
 		{"datetime arithmetic", "T | project d = now() - Timestamp, t = Timestamp + 1h, r = 1h / 1m, m = 2 * 1h", "(d:timespan, t:datetime, r:real, m:timespan)", false},
 		{"numeric promotion", "T | project a = Small + Small, b = Small + Count, c = Count * Ratio", "(a:int, b:long, c:real)", false},
 		{"iff and case", "T | project a = iff(Count > 1, 'x', 'y'), b = case(Count > 1, 1.0, 2.0)", "(a:string, b:real)", false},

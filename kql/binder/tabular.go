@@ -381,6 +381,20 @@ func (b *binder) op(o ast.Operator, in *tabular, sc *scope) *tabular {
 			}
 		}
 		out.open = in.open
+		// with_match_id=Name adds the match id, a long, after the declared columns
+		for _, prm := range o.Params {
+			if prm == nil || len(prm.Names) != 1 || prm.Names[0].Name != "with_match_id" {
+				continue
+			}
+			switch v := prm.Value.(type) {
+			case *ast.Ident:
+				out.set(types.Column{Name: v.Name, Type: types.Long})
+			case *ast.Lit:
+				if v.Value.Type == types.String && v.Value.S != "" {
+					out.set(types.Column{Name: v.Value.S, Type: types.Long})
+				}
+			}
+		}
 		return out
 	case *ast.ForkOp:
 		for _, br := range o.Branches {

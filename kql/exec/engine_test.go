@@ -338,3 +338,20 @@ func TestXDRTablesAnswerTimeGenerated(t *testing.T) {
 		t.Error("the catalog's table was changed")
 	}
 }
+
+// scan keeps its input's order, so window functions may follow it.
+func TestScanKeepsOrder(t *testing.T) {
+	q := `datatable(x:long)[3, 1, 2]
+| order by x asc
+| scan with_match_id=m declare (total:long = 0) with (step s: true => total = s.total + x;)
+| extend rn = row_number()
+| project x, total, m, rn`
+	res, err := runQuery(context.Background(), nil, Options{}, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "x:long | total:long | m:long | rn:long\n1 | 1 | 0 | 1\n2 | 3 | 0 | 2\n3 | 6 | 0 | 3"
+	if got := printTable(res[0].Table); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -337,7 +337,7 @@ func isSerializing(op ast.Operator) bool {
 func keepsOrder(op ast.Operator) bool {
 	switch op.(type) {
 	case *ast.WhereOp, *ast.ProjectOp, *ast.TakeOp, *ast.MvExpandOp, *ast.ParseOp, *ast.ParseKvOp,
-		*ast.RenderOp, *ast.AsOp, *ast.SerializeOp:
+		*ast.RenderOp, *ast.AsOp, *ast.SerializeOp, *ast.ScanOp:
 		return true
 	}
 	return false
