@@ -81,8 +81,6 @@ var extraScalars = map[string]knownFn{
 	"rank_tdigest":                       {2, 2, types.Long, false, "rank_tdigest(tdigest, value)"},
 	"merge_tdigest":                      {1, -1, types.Dynamic, false, "merge_tdigest(tdigests...)"},
 	"welch_test":                         {6, 6, types.Real, false, "welch_test(mean1, var1, count1, mean2, var2, count2)"},
-	"geo_distance_2points":               {4, 4, types.Real, false, "geo_distance_2points(lon1, lat1, lon2, lat2): metres"},
-	"geo_point_in_circle":                {5, 5, types.Bool, false, "geo_point_in_circle(lon, lat, clon, clat, radius)"},
 	"geo_point_in_polygon":               {3, 3, types.Bool, false, "geo_point_in_polygon(lon, lat, polygon)"},
 	"geo_point_to_geohash":               {2, 3, types.String, false, "geo_point_to_geohash(lon, lat [, accuracy])"},
 	"geo_point_to_s2cell":                {2, 3, types.String, false, "geo_point_to_s2cell(lon, lat [, level])"},
