@@ -24,6 +24,14 @@ EXPECT = {
         # the bulk changes name the account; the risky sign-in before them, its address
         "S2-insider-label-downgrade": ["account", "ip"],
     },
+    "impossible-travel": {
+        # the one-day visits that acted: the takeover's and the insider's VPN
+        # addresses, and the sprayed account (its three spray addresses are
+        # not all sign-ins)
+        "S1-account-takeover": ["account", "ip"],
+        "S2-insider-label-downgrade": ["account", "ip"],
+        "S4-password-spray": ["account"],
+    },
     "incident-triage": {
         "S1-account-takeover": ["account", "ip", "application"],
     },
