@@ -401,19 +401,7 @@ func withTimeGenerated(t *table.Table) *table.Table {
 
 func (r *runner) tabCall(x *ast.CallExpr) (*table.Table, error) {
 	name := callName(x)
-	strArg := func() (string, error) {
-		if len(x.Args) != 1 {
-			return "", r.errorf(x.Pos(), "%s() expects 1 argument, got %d", name, len(x.Args))
-		}
-		ce, err := r.compiler(nil).compile(x.Args[0])
-		if err != nil {
-			return "", err
-		}
-		if !ce.isConst || ce.typ != types.String {
-			return "", r.errorf(x.Args[0].Pos(), "%s() expects a constant string", name)
-		}
-		return ce.val.S, nil
-	}
+	strArg := func() (string, error) { return r.constStringArg(x, name) }
 	switch name {
 	case "materialize":
 		if len(x.Args) != 1 {

@@ -74,15 +74,22 @@ func spheroidDistance(lon1, lat1, lon2, lat2 float64) float64 {
 	return sphereDistance(lon1, lat1, lon2, lat2)
 }
 
+// reals converts numeric arguments (checked non-null by strict) to float64.
+func reals(a []types.Value) []float64 {
+	out := make([]float64, len(a))
+	for i, v := range a {
+		out[i], _ = ToReal(v)
+	}
+	return out
+}
+
 func init() {
 	def("geo_distance_2points", "geo_distance_2points(p1_longitude, p1_latitude, p2_longitude, p2_latitude[, use_spheroid])",
 		"The shortest distance in meters between two points on Earth (a sphere, or the WGS-84 spheroid with use_spheroid); null for invalid coordinates.",
 		4, 5, "nnnnb", fixed(types.Real),
 		strict(types.Real, func(_ *Env, a []types.Value) (types.Value, error) {
-			lon1, _ := ToReal(a[0])
-			lat1, _ := ToReal(a[1])
-			lon2, _ := ToReal(a[2])
-			lat2, _ := ToReal(a[3])
+			x := reals(a[:4])
+			lon1, lat1, lon2, lat2 := x[0], x[1], x[2], x[3]
 			if !validLonLat(lon1, lat1) || !validLonLat(lon2, lat2) {
 				return types.NullOf(types.Real), nil
 			}
@@ -95,11 +102,8 @@ func init() {
 		"Whether a point lies within c_radius meters (along a sphere) of the center; null for invalid coordinates or a radius that is not positive.",
 		5, 5, "nnnnn", fixed(types.Bool),
 		strict(types.Bool, func(_ *Env, a []types.Value) (types.Value, error) {
-			lon, _ := ToReal(a[0])
-			lat, _ := ToReal(a[1])
-			clon, _ := ToReal(a[2])
-			clat, _ := ToReal(a[3])
-			r, _ := ToReal(a[4])
+			x := reals(a)
+			lon, lat, clon, clat, r := x[0], x[1], x[2], x[3], x[4]
 			if !validLonLat(lon, lat) || !validLonLat(clon, clat) || !(r > 0) {
 				return types.NullOf(types.Bool), nil
 			}

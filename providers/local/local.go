@@ -571,6 +571,11 @@ func (c *catalog) Table(ctx context.Context, name string) (*table.Table, error) 
 	if w == nil {
 		return nil, fmt.Errorf("unknown table %q", name)
 	}
+	return c.load(ctx, w, name)
+}
+
+// load reads a workspace's table, keeping its load problems as a warning.
+func (c *catalog) load(ctx context.Context, w *workspace.Workspace, name string) (*table.Table, error) {
 	t, rep, err := w.Load(ctx, name)
 	if err != nil {
 		return nil, err
@@ -594,14 +599,7 @@ func (c *catalog) WorkspaceTable(ctx context.Context, ws, name string) (*table.T
 		if !slices.Contains(w.Tables(), name) {
 			return nil, fmt.Errorf("workspace %q has no table %q", w.Name, name)
 		}
-		t, rep, err := w.Load(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		if rep != nil && (rep.BadValues > 0 || rep.BadLines > 0) {
-			c.warn(loadWarning(rep))
-		}
-		return t, nil
+		return c.load(ctx, w, name)
 	}
 	return nil, fmt.Errorf("no workspace named %q is open (open: %s)", ws, strings.Join(open, ", "))
 }
