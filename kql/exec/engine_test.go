@@ -355,3 +355,45 @@ func TestScanKeepsOrder(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// Hidden standard columns: a catalog table gains the ones a script names.
+func TestHiddenStandardColumns(t *testing.T) {
+	tb := table.New("Events", types.Schema{{Name: "a", Type: types.String}, {Name: "n", Type: types.Long},
+		{Name: "d", Type: types.Dynamic}, {Name: "ok", Type: types.Bool}, {Name: "Type", Type: types.String}})
+	rows := [][]types.Value{
+		{types.NewString("xy"), types.NewLong(5), types.NewDynamic(map[string]any{"k": int64(1)}), types.NewBool(true), types.NewString("Events")},
+		{types.NewString(""), types.NullOf(types.Long), types.NullOf(types.Dynamic), types.NullOf(types.Bool), types.NewString("Events")},
+	}
+	for _, row := range rows {
+		if err := tb.AppendRow(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cat := &testCatalog{tables: map[string]*table.Table{"Events": tb}}
+	tests := []struct{ q, want, err string }{
+		// a = "xy": 1+2; n = 5: 1+8; d = {"k":1}: 1+7; ok: 2+1; Type is a standard column
+		{"Events | project _BilledSize", "_BilledSize:real\n23\n0", ""},
+		{"union * | summarize Bytes = sum(_BilledSize) by Type", "Type:string | Bytes:real\nEvents | 23", ""},
+		{"Events | take 1 | project a, _ResourceId, _SubscriptionId", `a:string | _ResourceId:string | _SubscriptionId:string` + "\nxy | \"\" | \"\"", ""},
+		// not named: not there
+		{"Events | take 1", "a:string | n:long | d:dynamic | ok:bool | Type:string\nxy | 5 | {\"k\":1} | true | Events", ""},
+		// only tables of the workspace have them
+		{"datatable(a:string)['x'] | project _BilledSize", "", "unknown column or variable '_BilledSize'"},
+	}
+	for _, tc := range tests {
+		res, err := runQuery(context.Background(), cat, Options{Now: goldenNow}, tc.q)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want %q", tc.q, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.q, err)
+			continue
+		}
+		if got := printTable(res[0].Table); got != tc.want {
+			t.Errorf("%s:\ngot:\n%s\nwant:\n%s", tc.q, got, tc.want)
+		}
+	}
+}

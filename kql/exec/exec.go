@@ -155,7 +155,7 @@ func (s *Session) Run(ctx context.Context, script *ast.Script, file *token.File)
 	if script == nil {
 		return nil, nil
 	}
-	r := &runner{sess: s, ctx: ctx, file: file}
+	r := &runner{sess: s, ctx: ctx, file: file, hidden: hiddenRefs(script)}
 	r.now = s.nowTicks()
 	var out []*Result
 	for _, st := range script.Stmts {
@@ -275,6 +275,8 @@ type runner struct {
 	// window functions (row_number, prev ...) require as Kusto does.
 	serialized map[*table.Table]bool
 	serialIn   bool
+
+	hidden map[string]bool // hidden standard columns the script names (hidden.go)
 }
 
 func (r *runner) errorf(pos token.Pos, format string, args ...any) error {

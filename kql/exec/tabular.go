@@ -380,7 +380,7 @@ func (r *runner) tableRef(x *ast.Ident) (*table.Table, error) {
 	}
 	r.stats.RowsScanned += int64(t.Rows())
 	r.stats.BytesRead += tableBytes(t)
-	return withTimeGenerated(t), nil
+	return r.withHidden(withTimeGenerated(t)), nil
 }
 
 // withTimeGenerated gives a Defender XDR table exported from advanced
@@ -576,7 +576,7 @@ func (r *runner) crossRef(x *ast.SelectorExpr) (*table.Table, error) {
 		}
 		r.stats.RowsScanned += int64(t.Rows())
 		r.stats.BytesRead += tableBytes(t)
-		return withTimeGenerated(t), nil
+		return r.withHidden(withTimeGenerated(t)), nil
 	}
 	return nil, r.errorf(call.Pos(), "not supported offline: %s() queries %s; run this query on a Sentinel or Azure Data Explorer provider (%%connect)", kind, crossServices[kind])
 }
