@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -84,5 +85,31 @@ func TestParseUserAgent(t *testing.T) {
 	v.D.(*types.Bag).Prop("Browser").(*types.Bag).Set("Family", "changed")
 	if again, _ := f.Eval(testEnv, A(S(chrome), S("browser"))); !sameValue(again, D(browser("Chrome", "130", "0", "0"))) {
 		t.Errorf("a changed result changed the cache: %s", show(again))
+	}
+}
+
+// The engine evaluates rows on several goroutines; run with -race.
+func TestParseUserAgentConcurrent(t *testing.T) {
+	f, _ := LookupScalar("parse_user_agent")
+	done := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			fam := ""
+			for i := 0; i < 50; i++ {
+				ua := "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + strconv.Itoa(100+i%7+g) + ".0.0.0 Safari/537.36"
+				v, err := f.Eval(testEnv, A(S(ua), S("browser")))
+				if err != nil {
+					done <- err.Error()
+					return
+				}
+				fam = v.String()
+			}
+			done <- fam
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if got := <-done; !strings.Contains(got, `"Family":"Chrome"`) {
+			t.Errorf("goroutine result %s", got)
+		}
 	}
 }
