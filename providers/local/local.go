@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/huntbook/huntbook/kql/ast"
@@ -66,7 +67,7 @@ type Provider struct {
 	err    error
 	spaces []*workspace.Workspace
 	sample bool
-	geo    *geoip.DB
+	geo    atomic.Pointer[geoip.DB] // set by Connect; Describe may read it meanwhile
 }
 
 // New makes a local provider over dirs (searched in order: a table found in
@@ -92,10 +93,15 @@ func (p *Provider) Name() string { return p.name }
 func (p *Provider) Kind() string { return Kind }
 
 func (p *Provider) Describe() string {
+	d := "embedded KQL engine on " + strings.Join(p.dirs, ", ")
 	if p.sample {
-		return "embedded KQL engine on the built-in sample tenant"
+		d = "embedded KQL engine on the built-in sample tenant"
 	}
-	return "embedded KQL engine on " + strings.Join(p.dirs, ", ")
+	// which database answers geo_info_from_ip_address(), once connected
+	if g := p.GeoIP(); g != "" {
+		d += "; GeoIP " + g
+	}
+	return d
 }
 
 // Connect opens the folders (or generates the sample tenant).
@@ -150,16 +156,17 @@ func (p *Provider) openGeo() error {
 	if err != nil {
 		return fmt.Errorf("local provider %s: %w", p.name, err)
 	}
-	p.geo = db
+	p.geo.Store(db)
 	return nil
 }
 
 // GeoIP is the path of the geolocation database queries use, or "".
 func (p *Provider) GeoIP() string {
-	if p.geo == nil {
+	g := p.geo.Load()
+	if g == nil {
 		return ""
 	}
-	return p.geo.Path
+	return g.Path
 }
 
 // SampleDir returns a folder holding the sample tenant for cfg, generating
@@ -327,8 +334,8 @@ func recordedRows(dir string) map[string]int {
 }
 
 func (p *Provider) Close() error {
-	if p.geo != nil {
-		return p.geo.Close()
+	if g := p.geo.Load(); g != nil {
+		return g.Close()
 	}
 	return nil
 }
@@ -373,8 +380,8 @@ func (s *Session) Run(ctx context.Context, query string, opts providers.QueryOpt
 		if eo.Now.IsZero() && s.p.generated() {
 			eo.Now = s.p.End()
 		}
-		if eo.Geo == nil && s.p.geo != nil {
-			eo.Geo = s.p.geo
+		if g := s.p.geo.Load(); eo.Geo == nil && g != nil {
+			eo.Geo = g
 		}
 		s.ses = exec.NewSession(s.cat, eo)
 	}
