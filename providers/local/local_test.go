@@ -347,6 +347,9 @@ func TestGeoIPDatabase(t *testing.T) {
 		if tc.geo == "" && p.GeoIP() != filepath.Join(root, "ws", "geoip.csv") {
 			t.Errorf("GeoIP() = %q", p.GeoIP())
 		}
+		if !strings.HasSuffix(p.Describe(), "; GeoIP "+p.GeoIP()) {
+			t.Errorf("Describe() = %q does not name the GeoIP database", p.Describe())
+		}
 		p.Close()
 	}
 }
