@@ -786,6 +786,9 @@ func (b *binder) evaluate(o *ast.EvaluateOp, in *tabular, c *ctx) *tabular {
 		b.scalar(a, &ctx{tab: &tabular{cols: in.cols, open: true}, sc: c.sc, agg: true})
 		b.quiet--
 	}
+	if out, ok := b.patternPlugin(name, o.Call, in); ok {
+		return out
+	}
 	switch name {
 	case "bag_unpack":
 		// The bag's properties become columns: known columns stay, minus the bag.

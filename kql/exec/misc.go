@@ -406,14 +406,14 @@ func (r *runner) readExternal(pos token.Pos, p, format string, skipFirst bool, t
 }
 
 // runPlugin runs the plugins hunting queries use: bag_unpack, pivot,
-// narrow and ipv4_lookup.
+// narrow, ipv4_lookup, basket, diffpatterns and rolling_percentile.
 func (r *runner) runPlugin(o *ast.EvaluateOp, in *table.Table) (*table.Table, error) {
 	if o.Call == nil {
 		return nil, r.errorf(o.Pos(), "evaluate needs a plugin call")
 	}
 	name := callName(o.Call)
 	switch name {
-	case "bag_unpack", "pivot", "narrow", "ipv4_lookup":
+	case "bag_unpack", "pivot", "narrow", "ipv4_lookup", "basket", "diffpatterns", "rolling_percentile":
 		if in == nil {
 			return nil, r.errorf(o.Pos(), "%s needs an input table", name)
 		}
@@ -427,6 +427,12 @@ func (r *runner) runPlugin(o *ast.EvaluateOp, in *table.Table) (*table.Table, er
 		return r.narrow(in)
 	case "ipv4_lookup":
 		return r.ipv4Lookup(o, in)
+	case "basket":
+		return r.basket(o.Call, in)
+	case "diffpatterns":
+		return r.diffpatterns(o.Call, in)
+	case "rolling_percentile":
+		return r.rollingPercentile(o.Call, in)
 	}
 	return nil, r.unsupported(o.Call.Pos(), "evaluate plugin "+name)
 }
