@@ -432,6 +432,7 @@ type miner struct {
 	minA, minB float64 // the weighted count a pattern needs in A or B
 	out        []minedPattern
 	visits     int
+	bufs       [][]uint64 // intersection buffers by depth
 }
 
 func fullBits(n int) []uint64 {
@@ -642,7 +643,12 @@ func (m *miner) extend(p []int32, tids []uint64, nz []int32, core, depth int) er
 		usedCol[m.items[it].col] = true
 		inP[it] = true
 	}
-	nt := make([]uint64, len(tids))
+	// one intersection buffer per depth: a child pattern's rows live in it
+	// until its subtree is done, and only its nonzero words are ever read
+	for len(m.bufs) <= depth {
+		m.bufs = append(m.bufs, make([]uint64, len(tids)))
+	}
+	nt := m.bufs[depth]
 	for i := core + 1; i < len(m.items); i++ {
 		if inP[int32(i)] || usedCol[m.items[i].col] {
 			continue
@@ -689,11 +695,7 @@ func (m *miner) extend(p []int32, tids []uint64, nz []int32, core, depth int) er
 		if len(m.out) > maxMinedPatterns {
 			return m.r.errorf(0, "%s(): more than %d patterns reach the threshold; raise Threshold or lower MaxDimensions", m.plugin, maxMinedPatterns)
 		}
-		child := make([]uint64, len(tids))
-		for _, w := range nnz {
-			child[w] = nt[w]
-		}
-		if err := m.extend(q, child, nnz, i, depth+1); err != nil {
+		if err := m.extend(q, nt, nnz, i, depth+1); err != nil {
 			return err
 		}
 	}
