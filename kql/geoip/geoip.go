@@ -8,7 +8,9 @@ package geoip
 
 import (
 	"bufio"
+	"cmp"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -61,16 +63,117 @@ func isFile(p string) bool {
 
 // DB is one opened geolocation database. It is safe for concurrent use.
 type DB struct {
-	Path   string
-	mmdb   *maxminddb.Reader
-	ranges []span // CSV: sorted by start, not overlapping
+	Path string
+	mmdb *maxminddb.Reader
+	csv  *ranges
 }
 
-// span is one CSV range and where it is.
-type span struct {
-	from, to netip.Addr
-	info     *functions.GeoInfo
-	line     int
+// span is one CSV row's range, as parsed.
+type span struct{ from, to netip.Addr }
+
+// ranges is a CSV database kept small: DB-IP's city lite file has some 4.5
+// million ranges, which as netip.Addr pairs and pointers would take about
+// 300 MB. IPv4 and IPv6 ranges are apart, sorted by start, not overlapping;
+// places are stored once.
+type ranges struct {
+	v4    []v4range
+	v6    []v6range
+	infos []functions.GeoInfo
+}
+
+type v4range struct {
+	from, to   uint32
+	info, line int32
+}
+
+type v6range struct {
+	from, to   [2]uint64
+	info, line int32
+}
+
+func v4key(a netip.Addr) uint32 {
+	b := a.As4()
+	return binary.BigEndian.Uint32(b[:])
+}
+
+func v6key(a netip.Addr) [2]uint64 {
+	b := a.As16()
+	return [2]uint64{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+func cmp6(a, b [2]uint64) int {
+	if c := cmp.Compare(a[0], b[0]); c != 0 {
+		return c
+	}
+	return cmp.Compare(a[1], b[1])
+}
+
+func (r *ranges) locate(ip netip.Addr) (functions.GeoInfo, bool) {
+	if ip.Is4() {
+		k := v4key(ip)
+		i, found := slices.BinarySearchFunc(r.v4, k, func(s v4range, k uint32) int { return cmp.Compare(s.from, k) })
+		if !found {
+			i-- // the last range starting before ip
+		}
+		if i < 0 || k > r.v4[i].to {
+			return functions.GeoInfo{}, false
+		}
+		return r.infos[r.v4[i].info], true
+	}
+	k := v6key(ip)
+	i, found := slices.BinarySearchFunc(r.v6, k, func(s v6range, k [2]uint64) int { return cmp6(s.from, k) })
+	if !found {
+		i--
+	}
+	if i < 0 || cmp6(k, r.v6[i].to) > 0 {
+		return functions.GeoInfo{}, false
+	}
+	return r.infos[r.v6[i].info], true
+}
+
+// check sorts the ranges by start if they are not, and fails on the first
+// two that overlap, naming both lines.
+func (r *ranges) check() error {
+	if !slices.IsSortedFunc(r.v4, func(a, b v4range) int { return cmp.Compare(a.from, b.from) }) {
+		slices.SortFunc(r.v4, func(a, b v4range) int { return cmp.Compare(a.from, b.from) })
+	}
+	if !slices.IsSortedFunc(r.v6, func(a, b v6range) int { return cmp6(a.from, b.from) }) {
+		slices.SortFunc(r.v6, func(a, b v6range) int { return cmp6(a.from, b.from) })
+	}
+	overlap := func(a, b string, la, lb int32) error {
+		if la > lb {
+			a, b, la, lb = b, a, lb, la
+		}
+		return fmt.Errorf("%d: range %s overlaps line %d's %s", lb, b, la, a)
+	}
+	for i := 1; i < len(r.v4); i++ {
+		if a, b := r.v4[i-1], r.v4[i]; b.from <= a.to {
+			return overlap(v4text(a), v4text(b), a.line, b.line)
+		}
+	}
+	for i := 1; i < len(r.v6); i++ {
+		if a, b := r.v6[i-1], r.v6[i]; cmp6(b.from, a.to) <= 0 {
+			return overlap(v6text(a), v6text(b), a.line, b.line)
+		}
+	}
+	return nil
+}
+
+func v4text(r v4range) string {
+	var a, b [4]byte
+	binary.BigEndian.PutUint32(a[:], r.from)
+	binary.BigEndian.PutUint32(b[:], r.to)
+	return netip.AddrFrom4(a).String() + "-" + netip.AddrFrom4(b).String()
+}
+
+func v6text(r v6range) string {
+	addr := func(k [2]uint64) netip.Addr {
+		var b [16]byte
+		binary.BigEndian.PutUint64(b[:8], k[0])
+		binary.BigEndian.PutUint64(b[8:], k[1])
+		return netip.AddrFrom16(b)
+	}
+	return addr(r.from).String() + "-" + addr(r.to).String()
 }
 
 // Open reads a database: .mmdb as a MaxMind DB, .csv (or .csv.gz) as a
@@ -98,11 +201,11 @@ func Open(path string) (*DB, error) {
 		defer gz.Close()
 		in = gz
 	}
-	ranges, err := readCSV(in)
+	rs, err := readCSV(in)
 	if err != nil {
 		return nil, fmt.Errorf("geoip: %s:%w", path, err)
 	}
-	return &DB{Path: path, ranges: ranges}, nil
+	return &DB{Path: path, csv: rs}, nil
 }
 
 // Close releases a MaxMind database's mapping.
@@ -119,14 +222,7 @@ func (d *DB) Locate(ip netip.Addr) (functions.GeoInfo, bool) {
 	if d.mmdb != nil {
 		return d.lookupMMDB(ip)
 	}
-	i, found := slices.BinarySearchFunc(d.ranges, ip, func(s span, ip netip.Addr) int { return s.from.Compare(ip) })
-	if !found {
-		i-- // the last range starting before ip
-	}
-	if i < 0 || ip.Compare(d.ranges[i].to) > 0 {
-		return functions.GeoInfo{}, false
-	}
-	return *d.ranges[i].info, true
+	return d.csv.locate(ip)
 }
 
 // mmdbCity is the part of a GeoIP2/GeoLite2 City record the function
@@ -177,14 +273,14 @@ func (d *DB) lookupMMDB(ip netip.Addr) (functions.GeoInfo, bool) {
 //
 // The error it returns starts with the line number, for Open to prefix
 // with the file.
-func readCSV(in io.Reader) ([]span, error) {
+func readCSV(in io.Reader) (*ranges, error) {
 	r := csv.NewReader(in)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
 	var (
-		out    []span
+		out    ranges
 		col    map[string]int
-		intern = map[functions.GeoInfo]*functions.GeoInfo{}
+		intern = map[functions.GeoInfo]int32{}
 	)
 	for line := 1; ; {
 		rec, err := r.Read()
@@ -210,25 +306,22 @@ func readCSV(in io.Reader) ([]span, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%d: %v", line, err)
 		}
-		p, ok := intern[g]
+		info, ok := intern[g]
 		if !ok {
-			p = &g
-			intern[g] = p
+			info = int32(len(out.infos))
+			out.infos = append(out.infos, g)
+			intern[g] = info
 		}
-		s.info, s.line = p, line
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b span) int { return a.from.Compare(b.from) })
-	for i := 1; i < len(out); i++ {
-		if out[i].from.Compare(out[i-1].to) <= 0 {
-			a, b := out[i-1], out[i]
-			if a.line > b.line {
-				a, b = b, a
-			}
-			return nil, fmt.Errorf("%d: range %s-%s overlaps line %d's %s-%s", b.line, b.from, b.to, a.line, a.from, a.to)
+		if s.from.Is4() {
+			out.v4 = append(out.v4, v4range{v4key(s.from), v4key(s.to), info, int32(line)})
+		} else {
+			out.v6 = append(out.v6, v6range{v6key(s.from), v6key(s.to), info, int32(line)})
 		}
 	}
-	return out, nil
+	if err := out.check(); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 var headerCols = []string{"network", "country", "state", "city", "latitude", "longitude"}

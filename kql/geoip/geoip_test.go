@@ -2,6 +2,7 @@ package geoip
 
 import (
 	"compress/gzip"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -195,5 +196,43 @@ func TestFind(t *testing.T) {
 		if tc.want == "" && got != "" || tc.want != "" && got != filepath.Join(dir, tc.want) {
 			t.Errorf("Find(%v) = %q, want %q", tc.files, got, tc.want)
 		}
+	}
+}
+
+// bigCSV writes n adjacent /24 ranges in DB-IP's layout, about what a city
+// database holds per million lines.
+func bigCSV(b *testing.B, n int) string {
+	b.Helper()
+	var sb strings.Builder
+	for i := 0; i < n; i++ {
+		a, z := uint32(0x01000000)+uint32(i)<<8, uint32(0x01000000)+uint32(i)<<8|0xff
+		fmt.Fprintf(&sb, "%d.%d.%d.%d,%d.%d.%d.%d,EU,DE,State%d,City%d,%d.5,%d.25\n",
+			a>>24, a>>16&0xff, a>>8&0xff, a&0xff, z>>24, z>>16&0xff, z>>8&0xff, z&0xff, i%50, i%5000, i%90, i%180)
+	}
+	return write(&testing.T{}, b.TempDir(), "dbip-city-lite.csv", sb.String())
+}
+
+func BenchmarkOpenCSV(b *testing.B) {
+	p := bigCSV(b, 200000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Open(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLocateCSV(b *testing.B) {
+	db, err := Open(bigCSV(b, 200000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ips := make([]netip.Addr, 1024)
+	for i := range ips {
+		ips[i] = netip.AddrFrom4([4]byte{1 + byte(i%3), byte(i * 7), byte(i * 13), byte(i)})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		db.Locate(ips[i%len(ips)])
 	}
 }
