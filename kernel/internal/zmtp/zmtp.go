@@ -500,7 +500,11 @@ func (p *peer) writer() {
 	for range p.kick {
 		p.wmu.Lock()
 		b := p.pending
-		p.pending = p.spare[:0]
+		// The spare becomes the pending buffer and is no longer spare: only
+		// a buffer whose write has finished may be kept as the next spare.
+		// (Keeping it as spare too once let publishers write into the buffer
+		// being sent after a large message, corrupting the stream.)
+		p.pending, p.spare = p.spare[:0], nil
 		stop := p.stopping
 		p.drained.Broadcast()
 		p.wmu.Unlock()

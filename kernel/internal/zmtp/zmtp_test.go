@@ -9,6 +9,7 @@ import (
 	"net"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -372,5 +373,69 @@ func TestIPCAndClose(t *testing.T) {
 	buf := make([]byte, 1<<20)
 	if st := string(buf[:runtime.Stack(buf, true)]); strings.Contains(st, "zmtp.(*peer).serve") || strings.Contains(st, "zmtp.(*Socket).accept") {
 		t.Errorf("socket goroutines left after Close:\n%s", st)
+	}
+}
+
+// A published message larger than the writer keeps for reuse, followed by
+// more messages while it is being written, must arrive intact: the writer
+// once handed the buffer it was writing back to publishers, who wrote the
+// next messages over it and corrupted the stream.
+func TestPubLargeMessageThenMore(t *testing.T) {
+	p, ep := listen(t, Pub)
+	sub := dial(t, zmq4.NewSub(context.Background()), ep)
+	if err := sub.SetOption(zmq4.OptionSubscribe, ""); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		p.mu.Lock()
+		n := 0
+		for q := range p.peers {
+			q.smu.Lock()
+			n += len(q.subs)
+			q.smu.Unlock()
+		}
+		p.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("subscription never arrived")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// A 100 KiB message first: the writer keeps its buffer for reuse. Then
+	// a large one while nobody reads, so its write blocks, and small ones
+	// published one a millisecond all the while: the first fit in the kept
+	// buffer, the rest arrive while that buffer is being written.
+	first := strings.Repeat("f", 100<<10)
+	if err := p.Send(frames("kernel.first", first)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	big := strings.Repeat("x", 8<<20)
+	const small = 5000
+	body := func(j int) string { return strings.Repeat(strconv.Itoa(j%10), 20+j%50) + "#" + strconv.Itoa(j) }
+	go func() {
+		p.Send(frames("kernel.big", big))
+		for j := 0; j < small; j++ {
+			p.Send(frames("kernel.small", body(j)))
+			if j < 100 {
+				time.Sleep(time.Millisecond) // while the large one is written
+			}
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // the writer is blocked on the full socket
+	if got := clientRecv(t, sub); string(got[0]) != "kernel.first" || len(got[1]) != len(first) {
+		t.Fatalf("got %q first", got[0])
+	}
+	if got := clientRecv(t, sub); string(got[0]) != "kernel.big" || len(got[1]) != len(big) {
+		t.Fatalf("got %q with a %d-byte body, want the large message", got[0], len(got[1]))
+	}
+	for j := 0; j < small; j++ {
+		got := clientRecv(t, sub)
+		if string(got[0]) != "kernel.small" || string(got[1]) != body(j) {
+			t.Fatalf("small message %d: got %.40q %.60q", j, got[0], got[1])
+		}
 	}
 }
