@@ -242,18 +242,8 @@ func TestUnknownNamesGetSuggestions(t *testing.T) {
 // references to other services fail saying what they need.
 func TestCrossWorkspaceReferences(t *testing.T) {
 	root := t.TempDir()
-	write := func(ws, file, body string) {
-		t.Helper()
-		dir := filepath.Join(root, ws)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, file), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("contoso", "SigninLogs.csv", "UserPrincipalName,ResultType\nalice@contoso.com,0\nbob@contoso.com,50126\n")
-	write("fabrikam", "SigninLogs.csv", "UserPrincipalName,ResultType\ncarol@fabrikam.com,0\n")
+	writeFile(t, root, "contoso/SigninLogs.csv", "UserPrincipalName,ResultType\nalice@contoso.com,0\nbob@contoso.com,50126\n")
+	writeFile(t, root, "fabrikam/SigninLogs.csv", "UserPrincipalName,ResultType\ncarol@fabrikam.com,0\n")
 	p, err := New("", []string{filepath.Join(root, "contoso"), filepath.Join(root, "fabrikam")}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -291,17 +281,7 @@ func TestCrossWorkspaceReferences(t *testing.T) {
 // the one Options.GeoIP names (a file or a folder).
 func TestGeoIPDatabase(t *testing.T) {
 	root := t.TempDir()
-	mk := func(rel, body string) string {
-		t.Helper()
-		p := filepath.Join(root, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	mk := func(rel, body string) string { return writeFile(t, root, rel, body) }
 	mk("ws/SigninLogs.csv", "IPAddress\n73.53.1.2\n8.8.8.8\n")
 	mk("ws/geoip.csv", "network,country,state,city,latitude,longitude\n73.53.0.0/16,United States,Washington,Seattle,47.61,-122.33\n")
 	mk("other/dbip-city-lite-2026-11.csv", "8.8.8.0,8.8.8.255,NA,US,California,\"Mountain View\",37.42,-122.08\n")
@@ -395,4 +375,17 @@ func TestSampleDirRewritesOlderTenants(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("cache holds %d entries, want only the tenant", len(entries))
 	}
+}
+
+// writeFile writes body to root/rel, making its folders.
+func writeFile(t *testing.T, root, rel, body string) string {
+	t.Helper()
+	p := filepath.Join(root, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

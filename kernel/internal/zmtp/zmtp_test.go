@@ -200,25 +200,7 @@ func TestPubFiltersBySubscription(t *testing.T) {
 	if err := some.SetOption(zmq4.OptionSubscribe, "kernel.a"); err != nil {
 		t.Fatal(err)
 	}
-	// Subscriptions arrive asynchronously: wait until both are in.
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		p.mu.Lock()
-		n := 0
-		for q := range p.peers {
-			q.smu.Lock()
-			n += len(q.subs)
-			q.smu.Unlock()
-		}
-		p.mu.Unlock()
-		if n == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("subscriptions never arrived")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitSubscriptions(t, p, 2)
 	for _, topic := range []string{"kernel.b.status", "kernel.a.status"} {
 		if err := p.Send(frames(topic, "body")); err != nil {
 			t.Fatal(err)
@@ -386,24 +368,7 @@ func TestPubLargeMessageThenMore(t *testing.T) {
 	if err := sub.SetOption(zmq4.OptionSubscribe, ""); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		p.mu.Lock()
-		n := 0
-		for q := range p.peers {
-			q.smu.Lock()
-			n += len(q.subs)
-			q.smu.Unlock()
-		}
-		p.mu.Unlock()
-		if n == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("subscription never arrived")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitSubscriptions(t, p, 1)
 	// A 100 KiB message first: the writer keeps its buffer for reuse. Then
 	// a large one while nobody reads, so its write blocks, and small ones
 	// published one a millisecond all the while: the first fit in the kept
@@ -437,5 +402,29 @@ func TestPubLargeMessageThenMore(t *testing.T) {
 		if string(got[0]) != "kernel.small" || string(got[1]) != body(j) {
 			t.Fatalf("small message %d: got %.40q %.60q", j, got[0], got[1])
 		}
+	}
+}
+
+// waitSubscriptions waits until a PUB holds n subscriptions: they arrive
+// asynchronously.
+func waitSubscriptions(t *testing.T, p *Socket, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		p.mu.Lock()
+		got := 0
+		for q := range p.peers {
+			q.smu.Lock()
+			got += len(q.subs)
+			q.smu.Unlock()
+		}
+		p.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d subscriptions arrived", got, n)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
