@@ -389,3 +389,36 @@ func checkQueries(t *testing.T, cat Catalog, tests []queryCase) {
 		}
 	}
 }
+
+// A let that names itself means what the name meant before, as in Kusto;
+// recursion through functions is refused with an error, never a stack
+// overflow (which would end the kernel's process).
+func TestLetSelfReferenceAndRecursion(t *testing.T) {
+	cat := newTestCatalog()
+	checkQueries(t, cat, []queryCase{
+		{"let s = datatable(x:long)[1, 2, 3]; let s = s | where x > 1; s | count", "Count:long\n2", ""},
+		{"let SigninLogs = SigninLogs | take 1; SigninLogs | count", "Count:long\n1", ""},
+		{"let f = () { 41 }; let f = () { f() + 1 }; print x = f()", "x:long\n42", ""},
+		{"let s = s | take 1; s", "", "unknown table 's'"},
+		{"let f = () { f() }; f()", "", "must be tabular"}, // f() inside is no function: f is not yet defined there
+		{"let f = (n:long) { f(n) }; print f(1)", "", "unknown"},
+	})
+	// through the session: f and g defined in different cells call each other
+	s := NewSession(cat, Options{Now: goldenNow})
+	for i, q := range []string{"let f = () { g() };", "let g = () { f() };", "f()", "print x = toscalar(f())"} {
+		script, file, err := parseScript(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Run(context.Background(), script, file)
+		if i < 2 && err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if i == 2 && err == nil {
+			t.Errorf("%s: no error", q)
+		}
+		if i == 3 && (err == nil || !strings.Contains(err.Error(), "recursion is not allowed")) {
+			t.Errorf("%s: error %v, want recursion refused", q, err)
+		}
+	}
+}

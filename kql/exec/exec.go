@@ -277,6 +277,7 @@ type runner struct {
 	serialIn   bool
 
 	hidden map[string]bool // hidden standard columns the script names (hidden.go)
+	depth  int             // views and functions being expanded (scope.go nest)
 }
 
 func (r *runner) errorf(pos token.Pos, format string, args ...any) error {

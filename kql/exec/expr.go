@@ -621,6 +621,10 @@ func (c *compiler) callRegistry(x *ast.CallExpr, fn *functions.Scalar, args []*c
 // userCall expands a let-bound function: scalar parameters become
 // per-row expressions, tabular ones bound tables.
 func (c *compiler) userCall(x *ast.CallExpr, b *binding) (*cexpr, error) {
+	if err := c.r.nest(x.Pos(), callName(x)); err != nil {
+		return nil, err
+	}
+	defer c.r.unnest()
 	fn := b.fn
 	inner := newScope(b.sc)
 	if err := c.bindParams(x, fn, inner); err != nil {
@@ -695,11 +699,11 @@ func (c *compiler) bindParams(x *ast.CallExpr, fn *ast.FuncLit, inner *scope) er
 func (c *compiler) letLocal(s *ast.LetStmt) error {
 	switch v := s.Value.(type) {
 	case *ast.FuncLit:
-		c.sc.vars[s.Name.Name] = &binding{kind: bFunc, fn: v, sc: c.sc}
+		c.sc.vars[s.Name.Name] = &binding{kind: bFunc, fn: v, sc: defScope(c.sc, s.Name.Name)}
 		return nil
 	}
 	if c.r.isTabular(s.Value, c.sc) {
-		c.sc.vars[s.Name.Name] = &binding{kind: bTabular, expr: s.Value, sc: c.sc}
+		c.sc.vars[s.Name.Name] = &binding{kind: bTabular, expr: s.Value, sc: defScope(c.sc, s.Name.Name)}
 		return nil
 	}
 	ce, err := c.compile(s.Value)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/huntbook/huntbook/kql/ast"
 	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/token"
 	"github.com/huntbook/huntbook/kql/types"
 )
 
@@ -38,6 +39,8 @@ type scope struct {
 
 func newScope(parent *scope) *scope { return &scope{parent: parent, vars: map[string]*binding{}} }
 
+// lookup finds a name's binding; a name bound to nil in a scope (see
+// defScope) is unbound there, whatever the outer scopes say.
 func (s *scope) lookup(name string) *binding {
 	for ; s != nil; s = s.parent {
 		if b, ok := s.vars[name]; ok {
@@ -46,6 +49,33 @@ func (s *scope) lookup(name string) *binding {
 	}
 	return nil
 }
+
+// defScope is the scope a let's value or function body is evaluated in: sc,
+// except that the name being defined means what it meant before the let (an
+// earlier let, or a table of that name), as in Kusto. Seeing itself, `let s =
+// s | where ...` would recurse without end.
+func defScope(sc *scope, name string) *scope {
+	inner := newScope(sc)
+	inner.vars[name] = sc.lookup(name)
+	return inner
+}
+
+// maxNesting bounds how deeply views and user functions may expand into one
+// another. Kusto refuses recursion; here mutual recursion through lets of
+// several cells would otherwise overflow the stack, which ends the process.
+const maxNesting = 100
+
+// nest counts one level of view or function expansion, failing past
+// maxNesting; undo with unnest.
+func (r *runner) nest(pos token.Pos, name string) error {
+	if r.depth >= maxNesting {
+		return r.errorf(pos, "'%s' expands into itself (through %d levels of lets and functions): recursion is not allowed", name, maxNesting)
+	}
+	r.depth++
+	return nil
+}
+
+func (r *runner) unnest() { r.depth-- }
 
 // chunkRows is how many rows one unit of parallel work covers; the context
 // is checked between chunks.

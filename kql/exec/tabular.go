@@ -48,10 +48,10 @@ func (r *runner) let(s *ast.LetStmt, sc *scope) error {
 	name := s.Name.Name
 	switch v := s.Value.(type) {
 	case *ast.FuncLit:
-		sc.vars[name] = &binding{kind: bFunc, fn: v, sc: sc}
+		sc.vars[name] = &binding{kind: bFunc, fn: v, sc: defScope(sc, name)}
 		return nil
 	case *ast.ViewLit:
-		sc.vars[name] = &binding{kind: bFunc, fn: v.Func, sc: sc}
+		sc.vars[name] = &binding{kind: bFunc, fn: v.Func, sc: defScope(sc, name)}
 		return nil
 	}
 	if r.isTabular(s.Value, sc) {
@@ -63,7 +63,7 @@ func (r *runner) let(s *ast.LetStmt, sc *scope) error {
 			sc.vars[name] = &binding{kind: bTable, tab: t}
 			return nil
 		}
-		sc.vars[name] = &binding{kind: bTabular, expr: s.Value, sc: sc}
+		sc.vars[name] = &binding{kind: bTabular, expr: s.Value, sc: defScope(sc, name)}
 		return nil
 	}
 	saved := r.cur
@@ -164,6 +164,11 @@ func (r *runner) isTabular(e ast.Expr, sc *scope) bool {
 			return true
 		}
 		if b := sc.lookup(name); b != nil && b.kind == bFunc {
+			if r.depth >= maxNesting {
+				return false // recursion: running it reports the error
+			}
+			r.depth++
+			defer func() { r.depth-- }()
 			if last := lastExpr(b.fn.Body); last != nil {
 				inner := newScope(b.sc)
 				for _, p := range b.fn.Params {
@@ -358,6 +363,10 @@ func (r *runner) tableRef(x *ast.Ident) (*table.Table, error) {
 		case bTable:
 			return b.tab, nil
 		case bTabular:
+			if err := r.nest(x.Pos(), x.Name); err != nil {
+				return nil, err
+			}
+			defer r.unnest()
 			return r.evalTabIn(b.expr, b.sc)
 		case bFunc:
 			if len(b.fn.Params) == 0 {
@@ -438,6 +447,10 @@ func (r *runner) tabCall(x *ast.CallExpr) (*table.Table, error) {
 	if err := c.bindParams(x, b.fn, inner); err != nil {
 		return nil, err
 	}
+	if err := r.nest(x.Pos(), name); err != nil {
+		return nil, err
+	}
+	defer r.unnest()
 	return r.evalBlock(b.fn.Body, inner)
 }
 
