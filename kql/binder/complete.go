@@ -435,6 +435,7 @@ func scopeBefore(src string, start int, toks []tok, cat Catalog) ([]*symbol, *ta
 			case token.SEMICOLON:
 				if depth == 0 && lvl > 0 {
 					levelStart = t.pos + 1 // a statement inside a function body
+					pipeEnd = -1           // a '|' before it was the previous statement's
 				}
 			}
 		}

@@ -102,3 +102,14 @@ func TestInspect(t *testing.T) {
 		})
 	}
 }
+
+// Inputs the fuzzer found: completion and inspection run on every keystroke
+// and must not panic on half-typed text.
+func TestCompleteOddInputs(t *testing.T) {
+	for _, src := range []string{"(|;", "(T | where x;", "{|;|", "let f = () { T | take 1; T |"} {
+		for cursor := 0; cursor <= len(src); cursor++ {
+			Complete(src, cursor, nil)
+			Inspect(src, cursor, nil)
+		}
+	}
+}
