@@ -125,3 +125,18 @@ func TestNewMsgIDIsUniqueUUID(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// FuzzDecode feeds arbitrary frames to an unsigned connection's decoder:
+// malformed messages are errors, never panics.
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("id"), []byte(`{"msg_id":"1","msg_type":"execute_request","session":"s","username":"u","date":"","version":"5.3"}`), []byte(`{}`), []byte(`{"code":"1"}`))
+	f.Add([]byte(""), []byte(`{"msg_type":""}`), []byte(``), []byte(`null`))
+	s, _ := NewSigner("", "")
+	f.Fuzz(func(t *testing.T, id, hdr, parent, content []byte) {
+		m, err := s.Decode([][]byte{id, []byte(delimiter), nil, hdr, parent, []byte("{}"), content})
+		if err == nil && m.Header.MsgType == "" {
+			t.Errorf("decoded a message without msg_type from %q", hdr)
+		}
+		s.Decode([][]byte{hdr, parent, content})
+	})
+}

@@ -595,9 +595,22 @@ func readMsg(r *bufio.Reader) (frames [][]byte, cmd bool, err error) {
 		if size > MaxFrame {
 			return nil, false, fmt.Errorf("zmtp: frame of %d bytes exceeds the %d byte limit", size, MaxFrame)
 		}
-		body := make([]byte, size)
-		if _, err := io.ReadFull(r, body); err != nil {
-			return nil, false, err
+		var body []byte
+		if size <= 1<<20 {
+			body = make([]byte, size)
+			if _, err := io.ReadFull(r, body); err != nil {
+				return nil, false, err
+			}
+		} else {
+			// A large frame grows as its bytes arrive: a peer that only
+			// announces a gigabyte does not get one allocated.
+			var err error
+			if body, err = io.ReadAll(io.LimitReader(r, int64(size))); err != nil {
+				return nil, false, err
+			}
+			if uint64(len(body)) != size {
+				return nil, false, io.ErrUnexpectedEOF
+			}
 		}
 		if flag&flagCommand != 0 {
 			if len(frames) > 0 {

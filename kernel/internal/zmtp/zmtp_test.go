@@ -287,6 +287,9 @@ func TestReadMsg(t *testing.T) {
 		{"short and long frames", ok, [][]byte{[]byte("a"), long, {}}, ""},
 		{"truncated", ok[:len(ok)-5], nil, "EOF"},
 		{"oversized frame", huge, nil, "exceeds"},
+		// 512 MiB announced, 3 bytes sent: an error, without 512 MiB allocated
+		{"announced but not sent", []byte{flagLong, 0, 0, 0, 0, 0x20, 0, 0, 0, 'a', 'b', 'c'}, nil, "unexpected EOF"},
+		{"large frame", appendFrame(nil, 0, bytes.Repeat([]byte("B"), 3<<20)), [][]byte{bytes.Repeat([]byte("B"), 3<<20)}, ""},
 		{"command inside a message", appendFrame(appendFrame(nil, flagMore, []byte("a")), flagCommand, []byte("\x04PING")), nil, "command frame inside"},
 	}
 	for _, c := range cases {
@@ -426,5 +429,38 @@ func waitSubscriptions(t *testing.T, p *Socket, n int) {
 			t.Fatalf("%d of %d subscriptions arrived", got, n)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// FuzzReadMsg reads arbitrary bytes as ZMTP frames: a bad stream is an
+// error, never a panic or a huge allocation.
+func FuzzReadMsg(f *testing.F) {
+	var ok []byte
+	ok = appendFrame(ok, flagMore, []byte("a"))
+	ok = appendFrame(ok, 0, bytes.Repeat([]byte("L"), 300))
+	f.Add(ok)
+	f.Add([]byte{flagLong, 0x7f, 0, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte{flagCommand, 5, 4, 'P', 'I', 'N', 'G'})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		r := bufio.NewReader(bytes.NewReader(in))
+		for i := 0; i < 100; i++ {
+			if _, _, err := readMsg(r); err != nil {
+				return
+			}
+		}
+	})
+}
+
+// A frame that announces 512 MiB and sends 3 bytes costs little memory.
+func TestReadMsgAnnouncedSizeIsNotAllocated(t *testing.T) {
+	in := []byte{flagLong, 0, 0, 0, 0, 0x20, 0, 0, 0, 'a', 'b', 'c'}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, _, err := readMsg(bufio.NewReader(bytes.NewReader(in))); err == nil {
+		t.Fatal("no error for a truncated frame")
+	}
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+		t.Errorf("reading it allocated %d MiB", grew>>20)
 	}
 }
