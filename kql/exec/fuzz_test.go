@@ -10,7 +10,7 @@ import (
 )
 
 // FuzzRunQuery runs arbitrary scripts over empty tables of the built-in
-// schemas and small literal tables: the engine may refuse a query with an
+// schemas, or over the golden tests' small tables with rows: the engine may refuse a query with an
 // error, never panic or hang. Seeds: every 20th corpus query and a few
 // constructs the corpus lacks.
 func FuzzRunQuery(f *testing.F) {
@@ -23,7 +23,7 @@ func FuzzRunQuery(f *testing.F) {
 	})
 	for i := 0; i < len(files); i += 20 {
 		if src, err := os.ReadFile(files[i]); err == nil {
-			f.Add(string(src))
+			f.Add(string(src), false)
 		}
 	}
 	for _, s := range []string{
@@ -35,16 +35,22 @@ func FuzzRunQuery(f *testing.F) {
 		"print geo_distance_2points(1, 2, 3, 4), parse_xml('<a b=\"1\">t</a>')",
 		"let T = datatable(k:string, v:long)['a', 1]; T | join kind=leftouter (T) on k",
 		"datatable(t:datetime, v:long)[datetime(2024-01-01), 1] | make-series s = sum(v) on t step 1h",
+		"SigninLogs | summarize n = count() by UserPrincipalName, bin(TimeGenerated, 1h) | top 3 by n",
+		"SigninLogs | join kind=inner (SigninLogs | take 2) on UserPrincipalName | mv-expand Props",
 	} {
-		f.Add(s)
+		f.Add(s, true)
 	}
-	f.Fuzz(func(t *testing.T, src string) {
+	f.Fuzz(func(t *testing.T, src string, data bool) {
+		var cat Catalog = schemaCatalog{}
+		if data {
+			cat = newTestCatalog() // the golden tests' tables, with rows
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
 		done := make(chan any, 1)
 		go func() {
 			defer func() { done <- recover() }()
-			runQuery(ctx, schemaCatalog{}, Options{MaxRows: 1000, MemoryBudget: 64 << 20}, src)
+			runQuery(ctx, cat, Options{MaxRows: 1000, MemoryBudget: 64 << 20}, src)
 		}()
 		select {
 		case p := <-done:
