@@ -44,10 +44,7 @@ func lastSchema(t *testing.T, r *Result) (types.Schema, bool) {
 }
 
 func TestSchemaInference(t *testing.T) {
-	tests := []struct {
-		name, src, want string
-		open            bool
-	}{
+	checkSchemas(t, []schemaCase{
 		{"table", "U", "(User:string, Dept:string, Count:string)", false},
 		{"where keeps", "U | where Dept == 'x' | take 3 | sort by User", "(User:string, Dept:string, Count:string)", false},
 		{"project", "T | project User, n = Count + 1, Ratio * 2", "(User:string, n:long, Column1:real)", false},
@@ -110,19 +107,7 @@ func TestSchemaInference(t *testing.T) {
 		{"column_ifexists", "T | project a = column_ifexists('Count', 0), b = column_ifexists('Nope', '')", "(a:long, b:string)", false},
 		{"declare query_parameters", "declare query_parameters(n:long = 5); T | where Count > n | project n2 = n", "(n2:long)", false},
 		{"hidden time alias", "DeviceProcessEvents | project TimeGenerated", "(TimeGenerated:datetime)", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := bind(t, tc.src)
-			for _, d := range r.Diagnostics {
-				t.Errorf("unexpected diagnostic: %s", d)
-			}
-			s, open := lastSchema(t, r)
-			if s.String() != tc.want || open != tc.open {
-				t.Errorf("schema\n got  %s open=%v\n want %s open=%v", s, open, tc.want, tc.open)
-			}
-		})
-	}
+	})
 }
 
 func TestDiagnostics(t *testing.T) {
@@ -342,5 +327,28 @@ func TestSuggest(t *testing.T) {
 		if got := closest(tc.name, cands); got != tc.want {
 			t.Errorf("closest(%q) = %q, want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+// schemaCase is a query and the schema (and openness) its last statement
+// binds to, with no diagnostics.
+type schemaCase struct {
+	name, src, want string
+	open            bool
+}
+
+func checkSchemas(t *testing.T, tests []schemaCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := bind(t, tc.src)
+			for _, d := range r.Diagnostics {
+				t.Errorf("unexpected diagnostic: %s", d)
+			}
+			s, open := lastSchema(t, r)
+			if s.String() != tc.want || open != tc.open {
+				t.Errorf("schema\n got  %s open=%v\n want %s open=%v", s, open, tc.want, tc.open)
+			}
+		})
 	}
 }

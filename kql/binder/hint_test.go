@@ -7,10 +7,7 @@ import (
 )
 
 func TestEvaluateSchemaHint(t *testing.T) {
-	tests := []struct {
-		name, src, want string
-		open            bool
-	}{
+	checkSchemas(t, []schemaCase{
 		{"pivot hint", "U | project User, Dept | evaluate pivot(Dept) : (User:string, Sales:long, IT:long) | sort by IT",
 			"(User:string, Sales:long, IT:long)", false},
 		{"bag_unpack hint", "T | evaluate bag_unpack(Props) : (User:string, a:long, b:dynamic) | where a > 1",
@@ -24,19 +21,7 @@ func TestEvaluateSchemaHint(t *testing.T) {
 			"| evaluate pivot(VulnerabilitySeverityLevel): (DeviceName: string,Critical: long, High: long, Medium: long, Low: long)\n" +
 			"| sort by Critical, High, Medium, Low",
 			"(DeviceName:string, Critical:long, High:long, Medium:long, Low:long)", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := bind(t, tc.src)
-			for _, d := range r.Diagnostics {
-				t.Errorf("unexpected diagnostic: %s", d)
-			}
-			s, open := lastSchema(t, r)
-			if s.String() != tc.want || open != tc.open {
-				t.Errorf("schema\n got  %s open=%v\n want %s open=%v", s, open, tc.want, tc.open)
-			}
-		})
-	}
+	})
 }
 
 func TestEvaluateSchemaHintDiagnostics(t *testing.T) {

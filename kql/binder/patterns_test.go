@@ -6,10 +6,7 @@ import (
 )
 
 func TestPatternPluginSchemas(t *testing.T) {
-	tests := []struct {
-		name, src, want string
-		open            bool
-	}{
+	checkSchemas(t, []schemaCase{
 		{"basket", "U | evaluate basket(0.2)",
 			"(SegmentId:long, Count:long, Percent:real, User:string, Dept:string, Count1:string)", false},
 		{"basket weight column is no dimension", "T | project User, Small, Ratio | evaluate basket('~', Ratio)",
@@ -26,16 +23,7 @@ func TestPatternPluginSchemas(t *testing.T) {
 			"(Timestamp:datetime, rolling_7_percentile_Ratio_99_5:real)", false},
 		{"basket over an open input stays open", "T | evaluate bag_unpack(Props) | evaluate basket()",
 			"(SegmentId:long, Count:long, Percent:real, Timestamp:datetime, User:string, Count1:long, Ratio:real, Small:int)", true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := bind(t, tc.src)
-			s, open := lastSchema(t, r)
-			if s.String() != tc.want || open != tc.open {
-				t.Errorf("schema\n got  %s open=%v\n want %s open=%v", s, open, tc.want, tc.open)
-			}
-		})
-	}
+	})
 }
 
 // TestPatternPluginColumnsBind: the plugins' columns bind downstream and a
