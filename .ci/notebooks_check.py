@@ -32,6 +32,10 @@ EXPECT = {
         "S2-insider-label-downgrade": ["account", "ip"],
         "S4-password-spray": ["account"],
     },
+    "password-spray": {
+        # the three spraying addresses and the account whose password worked
+        "S4-password-spray": ["ip", "account"],
+    },
     "incident-triage": {
         "S1-account-takeover": ["account", "ip", "application"],
     },
