@@ -358,6 +358,8 @@ func TestHiddenStandardColumns(t *testing.T) {
 		// a = "xy": 1+2; n = 5: 1+8; d = {"k":1}: 1+7; ok: 2+1; Type is a standard column
 		{"Events | project _BilledSize", "_BilledSize:real\n23\n0", ""},
 		{"union * | summarize Bytes = sum(_BilledSize) by Type", "Type:string | Bytes:real\nEvents | 23", ""},
+		// the documented cost query's filter
+		{"Events | where _IsBillable == true | summarize Bytes = sum(_BilledSize)", "Bytes:real\n23", ""},
 		{"Events | take 1 | project a, _ResourceId, _SubscriptionId", `a:string | _ResourceId:string | _SubscriptionId:string` + "\nxy | \"\" | \"\"", ""},
 		// not named: not there
 		{"Events | take 1", "a:string | n:long | d:dynamic | ok:bool | Type:string\nxy | 5 | {\"k\":1} | true | Events", ""},
@@ -421,4 +423,16 @@ func TestLetSelfReferenceAndRecursion(t *testing.T) {
 			t.Errorf("%s: error %v, want recursion refused", q, err)
 		}
 	}
+}
+
+// A bool compares equal to the string it converts to (tobool), as Kusto
+// does in IsLocalAdmin == "True" and the documented _IsBillable == true.
+func TestBoolEqualsString(t *testing.T) {
+	checkQueries(t, nil, []queryCase{
+		{`datatable(b:bool, s:string)[true, "True", false, "true", true, "no"] | where b == "True" | count`, "Count:long\n2", ""},
+		{`datatable(b:bool, s:string)[true, "True", false, "true", true, "no"] | where s == true | project s`, "s:string\nTrue\ntrue", ""},
+		{`datatable(b:bool, s:string)[true, "True", false, "true", true, "no"] | where b != s | project s`, "s:string\ntrue", ""},
+		{`print x = "false" == false, y = "maybe" == true`, "x:bool | y:bool\ntrue | null", ""},
+		{`print true < "x"`, "", "cannot compare bool with string using <"},
+	})
 }

@@ -261,6 +261,17 @@ func (c *compiler) binary(x *ast.BinaryExpr) (*cexpr, error) {
 // compare compiles ==, !=, <, >, <=, >=.
 func (c *compiler) compare(pos token.Pos, op token.Token, a, b *cexpr) (*cexpr, error) {
 	ca, cb := classOf(a.typ), classOf(b.typ)
+	// A bool equals a string the string converts to, as tobool() reads it:
+	// IsLocalAdmin == "True", and the documented _IsBillable == true on a
+	// string column.
+	if (op == token.EQL || op == token.NEQ) && (ca == classBool && cb == classString || ca == classString && cb == classBool) {
+		if ca == classString {
+			a = toBoolExpr(a)
+		} else {
+			b = toBoolExpr(b)
+		}
+		ca, cb = classBool, classBool
+	}
 	numLike := func(x, y typeClass) bool { return x == classNum && (y == classBool || y == classString) }
 	if a.typ != types.Null && b.typ != types.Null && ca != cb && ca != classDyn && cb != classDyn &&
 		!(ca == classGUID && cb == classString || ca == classString && cb == classGUID) &&
@@ -735,4 +746,15 @@ func isAggName(n string) bool {
 	}
 	_, ok := functions.LookupAggregate(n)
 	return ok
+}
+
+// toBoolExpr converts a string expression to bool as tobool() does (null
+// when the string is no bool).
+func toBoolExpr(x *cexpr) *cexpr {
+	return rowwise(types.Bool, []*cexpr{x}, func(v []types.Value) (types.Value, error) {
+		if b, ok := functions.ToBool(v[0]); ok {
+			return types.NewBool(b), nil
+		}
+		return types.NullOf(types.Bool), nil
+	})
 }

@@ -19,11 +19,12 @@ import (
 //   - _BilledSize, the record's size in bytes, estimated as Log Analytics
 //     bills it: the row's column names and values, without the standard
 //     columns (names starting with "_", Type, TenantId);
+//   - _IsBillable, "true": most tables are billed, and the export does not
+//     say which were not (the documented cost queries filter on it);
 //   - _ResourceId and _SubscriptionId, empty: the export does not say.
-//
-// _IsBillable is left out: what a local copy would bill is not known.
 var hiddenColumns = map[string]types.Type{
 	"_BilledSize":     types.Real,
+	"_IsBillable":     types.String,
 	"_ResourceId":     types.String,
 	"_SubscriptionId": types.String,
 }
@@ -53,9 +54,15 @@ func (r *runner) withHidden(t *table.Table) *table.Table {
 			continue
 		}
 		c := table.NewColumn(name, hiddenColumns[name], t.Rows())
-		if name == "_BilledSize" {
+		switch name {
+		case "_BilledSize":
 			c.Reals = billedSizes(t)
-		} else {
+		case "_IsBillable":
+			c.Strs = make([]string, t.Rows())
+			for i := range c.Strs {
+				c.Strs[i] = "true"
+			}
+		default:
 			c.Strs = make([]string, t.Rows())
 		}
 		add = append(add, c)
