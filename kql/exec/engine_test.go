@@ -436,3 +436,15 @@ func TestBoolEqualsString(t *testing.T) {
 		{`print true < "x"`, "", "cannot compare bool with string using <"},
 	})
 }
+
+// A range larger than the engine makes fails with its size, known before
+// any row is built; one within it is built whole.
+func TestRangeLimit(t *testing.T) {
+	checkQueries(t, nil, []queryCase{
+		{"range x from 1 to 100000000000 step 1 | count", "", "range would produce 100000000000 rows, more than the 100000000 a range may make"},
+		{"range x from 0.0 to 1e12 step 0.5 | count", "", "range would produce 2000000000001 rows"},
+		{"range x from 1 to 100000 step 1 | count", "Count:long\n100000", ""},
+		{"range x from 10 to 1 step -3 | summarize make_list(x)", "list_x:dynamic\n[10,7,4,1]", ""},
+		{"range x from 1 to 0 step 1 | count", "Count:long\n0", ""},
+	})
+}

@@ -3,7 +3,7 @@ package exec
 import (
 	"cmp"
 	"fmt"
-	"github.com/huntbook/huntbook/kql/functions"
+	"math"
 	"math/rand/v2"
 	"path"
 	"slices"
@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/huntbook/huntbook/kql/ast"
+	"github.com/huntbook/huntbook/kql/functions"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
 )
@@ -1086,19 +1087,38 @@ func (r *runner) rangeOp(o *ast.RangeOp) (*table.Table, error) {
 	} else if t == types.Int {
 		t = types.Long
 	}
-	col := table.NewColumn(o.Col.Name, t, 0)
 	cur := convert(from, t)
 	end := convert(to, t)
 	const limit = 100_000_000
+	// The column is sized once from the row count (at most the limit and
+	// one): growing it by doubling copied hundreds of megabytes at a time,
+	// with no check for an interrupt in between.
+	var tooMany error
+	sized := func(n float64) *table.Column {
+		if n > limit {
+			// known before any row is made
+			tooMany = r.errorf(o.Pos(), "range would produce %.0f rows, more than the %d a range may make", math.Floor(n), limit)
+		}
+		return table.NewColumn(o.Col.Name, t, int(min(max(n, 0), limit+1)))
+	}
+	var col *table.Column
 	if t == types.Real {
 		s := numF(step)
 		if s == 0 {
 			return nil, r.errorf(o.Step.Pos(), "range step cannot be zero")
 		}
+		if col = sized((end.F-cur.F)/s + 1); tooMany != nil {
+			return nil, tooMany
+		}
 		for x := cur.F; (s > 0 && x <= end.F) || (s < 0 && x >= end.F); x += s {
-			col.Append(types.NewReal(x))
-			if col.Len() > limit {
+			col.Reals = append(col.Reals, x)
+			if len(col.Reals) > limit {
 				return nil, r.errorf(o.Pos(), "range produces more than %d rows", limit)
+			}
+			if len(col.Reals)%chunkRows == 0 {
+				if err := r.ctx.Err(); err != nil {
+					return nil, err
+				}
 			}
 		}
 	} else {
@@ -1109,12 +1129,15 @@ func (r *runner) rangeOp(o *ast.RangeOp) (*table.Table, error) {
 		if s == 0 {
 			return nil, r.errorf(o.Step.Pos(), "range step cannot be zero")
 		}
+		if col = sized((float64(end.I)-float64(cur.I))/float64(s) + 1); tooMany != nil {
+			return nil, tooMany
+		}
 		for x := cur.I; (s > 0 && x <= end.I) || (s < 0 && x >= end.I); x += s {
-			col.Append(types.Value{Type: t, Valid: true, I: x})
-			if col.Len() > limit {
+			col.Ints = append(col.Ints, x)
+			if len(col.Ints) > limit {
 				return nil, r.errorf(o.Pos(), "range produces more than %d rows", limit)
 			}
-			if col.Len()%chunkRows == 0 {
+			if len(col.Ints)%chunkRows == 0 {
 				if err := r.ctx.Err(); err != nil {
 					return nil, err
 				}
