@@ -54,6 +54,12 @@ EXPECT = {
     },
 }
 
+# Notebooks whose findings must name no account outside the stories they are
+# written to find (precision, not only recall): a trip or a user mistyping
+# a password is not a finding.
+ONLY_STORY_ACCOUNTS = {"impossible-travel", "password-spray"}
+ACCOUNT = re.compile(r"[\w.+-]+@contoso\.com")
+
 RENDER = re.compile(r"\|\s*render\s+(\w+)")
 
 
@@ -123,6 +129,11 @@ def check(name, nb, truth, charts):
                 names = [v for v in (e.get("name"), e.get("id")) if v]
                 if not any(v.lower() in findings.lower() for v in names):
                     problems.append("findings do not name %s %s of %s" % (kind, " / ".join(names), sid))
+    if name in ONLY_STORY_ACCOUNTS:
+        allowed = {e["name"].lower() for sid in EXPECT[name] if sid in stories
+                   for e in stories[sid]["entities"] if e["kind"] == "account"}
+        for acct in sorted({a.lower() for a in ACCOUNT.findall(findings)} - allowed):
+            problems.append("findings name %s, who is in none of the stories %s" % (acct, ", ".join(EXPECT[name])))
     return problems
 
 
