@@ -6,15 +6,15 @@ import (
 	"strings"
 
 	"github.com/huntbook/huntbook/kql/ast"
+	"github.com/huntbook/huntbook/kql/schemas"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
 )
 
 // Log Analytics gives every table hidden standard columns that a query sees
 // only when it names them (a plain take does not show them); exported logs
-// rarely carry them. The binder accepts them on workspace tables
-// (schemas.HiddenColumns); a table read from the catalog gains the ones the
-// script names and it lacks:
+// rarely carry them. The binder accepts them on workspace tables; a table
+// read from the catalog gains the ones the script names and it lacks:
 //
 //   - _BilledSize, the record's size in bytes, estimated as Log Analytics
 //     bills it: the row's column names and values, without the standard
@@ -22,12 +22,16 @@ import (
 //   - _IsBillable, "true": most tables are billed, and the export does not
 //     say which were not (the documented cost queries filter on it);
 //   - _ResourceId and _SubscriptionId, empty: the export does not say.
-var hiddenColumns = map[string]types.Type{
-	"_BilledSize":     types.Real,
-	"_IsBillable":     types.String,
-	"_ResourceId":     types.String,
-	"_SubscriptionId": types.String,
-}
+//
+// The names and types are schemas.HiddenColumns, the binder's list, so what
+// binds also runs.
+var hiddenColumns = func() map[string]types.Type {
+	m := map[string]types.Type{}
+	for _, c := range schemas.HiddenColumns() {
+		m[c.Name] = c.Type
+	}
+	return m
+}()
 
 // hiddenRefs is the hidden columns a script names anywhere.
 func hiddenRefs(script *ast.Script) map[string]bool {
@@ -62,8 +66,10 @@ func (r *runner) withHidden(t *table.Table) *table.Table {
 			for i := range c.Strs {
 				c.Strs[i] = "true"
 			}
-		default:
-			c.Strs = make([]string, t.Rows())
+		default: // empty strings (or nulls, should the list gain other types)
+			for range t.Rows() {
+				c.AppendNull()
+			}
 		}
 		add = append(add, c)
 	}
