@@ -53,37 +53,21 @@ func TestGeoDistance2Points(t *testing.T) {
 }
 
 func TestGeoPointInCircle(t *testing.T) {
-	f, _ := LookupScalar("geo_point_in_circle")
-	seattle := []types.Value{R(-122.317404), R(47.609119), R(18000)}
-	tests := []struct {
-		name     string
-		lon, lat float64
-		center   []types.Value
-		want     string
-	}{
-		// the docs' places around Seattle, 18 km
-		{"Seattle", -122.317404, 47.609119, seattle, "true"},
-		{"Olympic National Forest", -123.497688, 47.458098, seattle, "false"},
-		{"Kirkland", -122.201741, 47.677084, seattle, "true"},
-		{"Tacoma", -122.443663, 47.247092, seattle, "false"},
-		{"Redmond", -122.121975, 47.671345, seattle, "true"},
-		{"docs true", -122.143564, 47.535677, []types.Value{R(-122.100896), R(47.527351), R(3500)}, "true"},
-		{"docs false", -122.137575, 47.630683, []types.Value{R(-122.100896), R(47.527351), R(3500)}, "false"},
-		{"invalid coordinate", 200, 1, []types.Value{R(1), R(1), R(1)}, ""},
-		{"negative radius", 1, 1, []types.Value{R(1), R(1), R(-1)}, ""},
-		{"zero radius", 1, 1, []types.Value{R(1), R(1), R(0)}, ""},
+	in := func(lon, lat, clon, clat, r float64, want types.Value) scase {
+		return scase{"geo_point_in_circle", A(R(lon), R(lat), R(clon), R(clat), R(r)), want}
 	}
-	for _, tc := range tests {
-		v, err := f.Eval(testEnv, append(A(R(tc.lon), R(tc.lat)), tc.center...))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := ""
-		if v.Valid {
-			got = v.String()
-		}
-		if got != tc.want {
-			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
-		}
-	}
+	const slon, slat = -122.317404, 47.609119 // the docs' circle: 18 km around Seattle
+	runScalars(t, []scase{
+		in(-122.317404, 47.609119, slon, slat, 18000, B(true)),  // Seattle
+		in(-123.497688, 47.458098, slon, slat, 18000, B(false)), // Olympic National Forest
+		in(-122.201741, 47.677084, slon, slat, 18000, B(true)),  // Kirkland
+		in(-122.443663, 47.247092, slon, slat, 18000, B(false)), // Tacoma
+		in(-122.121975, 47.671345, slon, slat, 18000, B(true)),  // Redmond
+		in(-122.143564, 47.535677, -122.100896, 47.527351, 3500, B(true)),
+		in(-122.137575, 47.630683, -122.100896, 47.527351, 3500, B(false)),
+		in(200, 1, 1, 1, 1, N(types.Bool)), // invalid coordinate
+		in(1, 1, 1, 1, -1, N(types.Bool)),  // negative radius
+		in(1, 1, 1, 1, 0, N(types.Bool)),   // zero radius
+		{"geo_point_in_circle", A(N(types.Real), R(1), R(1), R(1), R(1)), N(types.Bool)},
+	})
 }
