@@ -21,6 +21,8 @@ type builder struct {
 	coding bool
 	stamp  uint32
 	first  []uint32
+	// dayFirst reads slashed dates as 25/02/2026 (the column's order).
+	dayFirst bool
 }
 
 func newBuilder(name string, t types.Type, capacity int) *builder {
@@ -148,7 +150,7 @@ func (b *builder) appendText(f []byte) bool {
 			return true
 		}
 	case types.DateTime:
-		if v, ok := parseDateTime(f); ok {
+		if v, ok := parseDateTimeIn(f, b.dayFirst); ok {
 			b.pushInt(v, false)
 			return true
 		}

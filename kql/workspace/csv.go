@@ -209,6 +209,8 @@ type csvPlan struct {
 	inFile   []bool       // table column has a file field
 	header   int          // fields in the header
 	extra    []string     // file columns a given schema lacks
+	dayFirst []bool       // datetime column's slashed dates are 25/02/2026
+	local    []bool       // header said "[Local Time]": wall clock of an unstated zone
 	// maxFieldLines: a quoted field over this many lines is reported.
 	maxFieldLines int
 }
@@ -260,6 +262,12 @@ type readOptions struct {
 	maxIssues     int
 	maxFieldLines int     // 0: DefaultMaxFieldLines; < 0: no limit
 	ev            evictor // pages of a mapped file
+	// The portal export's settings (workspace.json): the order of slashed
+	// dates (dateOrderAuto: from the data), and the zone of "[Local Time]"
+	// columns (nil: this machine's), with where it came from.
+	dateOrder string
+	zone      *time.Location
+	zoneFrom  string
 }
 
 func (o readOptions) nworkers() int {
@@ -317,6 +325,8 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 			}
 		}
 	}
+
+	chooseDateOrders(body, bodyStart, bodyLine, plan, o, rep)
 
 	ev := o.ev.skip(len(data) - len(body))
 	chunks := splitCSV(body, bodyStart, bodyLine, o.nworkers())
@@ -376,6 +386,7 @@ func readCSV(ctx context.Context, data []byte, src, name string, schema types.Sc
 	if err != nil {
 		return nil, nil, err
 	}
+	convertLocalTimes(t, plan, o, rep)
 	var issues []issue
 	for _, ch := range chunks {
 		issues = append(issues, ch.issues...)
@@ -407,8 +418,10 @@ func planCSV(src string, header [][]byte, schema types.Schema, rep *LoadReport) 
 	}
 	seen := map[string]int{}
 	var extra []string
+	p.dayFirst = make([]bool, len(p.cols), len(p.cols)+len(header))
+	p.local = make([]bool, len(p.cols), len(p.cols)+len(header))
 	for j, h := range header {
-		name := string(trimSpace(h))
+		name, local := exportedName(string(trimSpace(h)))
 		if name == "" {
 			return nil, fmt.Errorf("%s:1: header field %d has no column name", src, j+1)
 		}
@@ -422,11 +435,14 @@ func planCSV(src string, header [][]byte, schema types.Schema, rep *LoadReport) 
 			p.cols = append(p.cols, types.Column{Name: name, Type: types.String})
 			p.inferred = append(p.inferred, true)
 			p.inFile = append(p.inFile, true)
+			p.dayFirst = append(p.dayFirst, false)
+			p.local = append(p.local, false)
 			if schema != nil {
 				extra = append(extra, name)
 			}
 		}
 		p.inFile[c] = true
+		p.local[c] = local
 		p.fieldCol = append(p.fieldCol, c)
 	}
 	var missing []string
@@ -706,7 +722,7 @@ func parseCSVChunk(body []byte, ch *csvChunk, p *csvPlan, final []*table.Column,
 	ch.issues, ch.rows, ch.endInQuote = nil, 0, false
 	for c := range p.cols {
 		if p.inFile[c] {
-			b := &builder{col: window(final[c], ch.off, ch.bound), pool: &cs[c].pool, dyn: &cs[c].dyn}
+			b := &builder{col: window(final[c], ch.off, ch.bound), pool: &cs[c].pool, dyn: &cs[c].dyn, dayFirst: p.dayFirst[c]}
 			b.coding, b.stamp = b.col.Codes != nil, stamp
 			ch.builders[c] = b
 		}
@@ -825,6 +841,7 @@ func widenCSV(ctx context.Context, body []byte, chunks []*csvChunk, p *csvPlan, 
 				continue
 			}
 			b := newBuilder(src.Name, p.cols[c].Type, len(src.Strs))
+			b.dayFirst = p.dayFirst[c]
 			for r, s := range src.Strs {
 				if !b.appendText([]byte(s)) {
 					ch.issues = append(ch.issues, issue{Issue{p.src, lines[i][r], src.Name,

@@ -51,8 +51,12 @@ func classifyString(b []byte) types.Type {
 		if _, err := parseDynamic(b); err == nil {
 			return types.Dynamic
 		}
-	case len(b) >= 10 && isDigit(b[0]) && (b[4] == '-' || b[1] == '/' || b[2] == '/'):
+	case len(b) >= 8 && isDigit(b[0]) && (b[4] == '-' || b[4] == '/' || b[1] == '/' || b[2] == '/' || b[1] == '.' || b[2] == '.'):
+		// either order: the column's order is chosen after its type
 		if _, ok := parseDateTime(b); ok {
+			return types.DateTime
+		}
+		if _, ok := parseDateTimeIn(b, true); ok {
 			return types.DateTime
 		}
 	}

@@ -98,12 +98,17 @@ func parseFraction(b []byte, i int) (int64, int, bool) {
 
 // parseDateTime parses ISO 8601 / RFC 3339 as Log Analytics writes it:
 // YYYY-MM-DD[(T| )hh:mm[:ss[.f{1,9}]]][Z|±hh[:mm]], and falls back to the
-// portal's US export form (M/D/YYYY, h:mm:ss[.fff] AM). It returns ticks
-// since the Unix epoch. Hand-written because it runs once per cell.
-func parseDateTime(b []byte) (int64, bool) {
+// forms the Log Analytics portal's CSV export writes in the analyst's
+// locale, read month-first (localDateTime). It returns ticks since the Unix
+// epoch. Hand-written because it runs once per cell.
+func parseDateTime(b []byte) (int64, bool) { return parseDateTimeIn(b, false) }
+
+// parseDateTimeIn is parseDateTime with the order of a slashed date's day
+// and month chosen for the column (dayFirst: 25/02/2026).
+func parseDateTimeIn(b []byte, dayFirst bool) (int64, bool) {
 	b = trimSpace(b)
 	if len(b) < 10 || b[4] != '-' || b[7] != '-' {
-		return parseUSDateTime(b)
+		return localDateTime(b, dayFirst)
 	}
 	y, ok1 := digits(b, 0, 4)
 	mo, ok2 := digits(b, 5, 2)
@@ -176,9 +181,34 @@ func parseDateTime(b []byte) (int64, bool) {
 	return 0, false
 }
 
-// parseUSDateTime reads the Log Analytics portal's CSV export form,
-// "11/22/2026, 10:15:30.123 AM" (the comma and the seconds optional).
-func parseUSDateTime(b []byte) (int64, bool) {
+// slashedOrder tells what a slashed date says about its column's order:
+// 25/02/2026 can only be day-first, 02/25/2026 only month-first, and
+// 02/03/2026 says nothing. Dotted and year-first dates have one order.
+func slashedOrder(b []byte) (dayFirst, monthFirst bool) {
+	b = trimSpace(b)
+	var f [2]int64
+	i := 0
+	for k := range f {
+		j := i
+		for j < len(b) && j-i < 2 && isDigit(b[j]) {
+			f[k] = f[k]*10 + int64(b[j]-'0')
+			j++
+		}
+		if j == i || j >= len(b) || b[j] != '/' {
+			return false, false
+		}
+		i = j + 1
+	}
+	return f[0] > 12 && f[1] <= 12, f[1] > 12 && f[0] <= 12
+}
+
+// localDateTime reads the forms the Log Analytics portal's CSV export
+// writes, which follow the browser's locale: "11/22/2026, 10:15:30.123 AM"
+// (en-US), "22/11/2026, 10:15:30.123" (en-GB, fr, es ...; dayFirst),
+// "22.11.2026, 10:15:30.123" (de, ru, pl ...: dots are always day-first)
+// and "2026/11/22 10:15:30.123" (ja, zh: year first). The comma, the time
+// and its seconds are optional.
+func localDateTime(b []byte, dayFirst bool) (int64, bool) {
 	num := func(i, max int) (int64, int, bool) {
 		j := i
 		var v int64
@@ -188,17 +218,32 @@ func parseUSDateTime(b []byte) (int64, bool) {
 		}
 		return v, j, j > i
 	}
-	mo, i, ok := num(0, 2)
-	if !ok || i >= len(b) || b[i] != '/' {
+	f1, i, ok := num(0, 4)
+	if !ok || i >= len(b) || (b[i] != '/' && b[i] != '.') {
 		return 0, false
 	}
-	d, i, ok := num(i+1, 2)
-	if !ok || i >= len(b) || b[i] != '/' {
+	sep, w1 := b[i], i
+	f2, i, ok := num(i+1, 2)
+	if !ok || i >= len(b) || b[i] != sep {
 		return 0, false
 	}
-	ys := i + 1
-	y, i, ok := num(ys, 4)
-	if !ok || i-ys != 4 || y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
+	f3s := i + 1
+	f3, i, ok := num(f3s, 4)
+	if !ok {
+		return 0, false
+	}
+	var y, mo, d int64
+	switch {
+	case w1 == 4 && sep == '/' && i-f3s <= 2:
+		y, mo, d = f1, f2, f3
+	case w1 > 2 || i-f3s != 4:
+		return 0, false
+	case sep == '.' || dayFirst:
+		d, mo, y = f1, f2, f3
+	default:
+		mo, d, y = f1, f2, f3
+	}
+	if y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
 		return 0, false
 	}
 	ticks := daysFromCivil(y, mo, d) * types.Day
@@ -224,7 +269,7 @@ func parseUSDateTime(b []byte) (int64, bool) {
 		if s, i, ok = num(i+1, 2); !ok || s > 59 {
 			return 0, false
 		}
-		if i < len(b) && b[i] == '.' {
+		if i < len(b) && (b[i] == '.' || b[i] == ',') {
 			if frac, i, ok = parseFraction(b, i+1); !ok {
 				return 0, false
 			}

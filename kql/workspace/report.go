@@ -54,7 +54,11 @@ type LoadReport struct {
 	Padded, Cut int
 	Issues      []Issue  // the first problems, in file order
 	Warnings    []string // schema notes, e.g. columns appended that the schema lacks
-	total       int      // all issues, kept or not
+	// Notes are readings the file does not state, which whoever queries
+	// it should see: the day/month order taken for slashed dates, the zone
+	// taken for "[Local Time]" columns.
+	Notes []string
+	total int // all issues, kept or not
 }
 
 // MBps is the read throughput in megabytes (10^6 bytes) per second.

@@ -87,7 +87,7 @@ func (w *Workspace) Watchlist(alias string) (*table.Table, error) {
 	for _, h := range header {
 		schema = append(schema, types.Column{Name: string(trimSpace(h)), Type: types.String})
 	}
-	o := w.opts.read()
+	o := w.readOptions()
 	o.workers = 1
 	items, _, err := readCSV(context.Background(), data, src, file, schema, o)
 	if err != nil {

@@ -49,6 +49,16 @@ func (o Options) read() readOptions {
 	return readOptions{workers: o.Workers, strict: o.Strict, maxIssues: o.MaxIssues, maxFieldLines: o.MaxFieldLines}
 }
 
+// readOptions are the options with the workspace.json settings for files.
+func (w *Workspace) readOptions() readOptions {
+	o := w.opts.read()
+	o.dateOrder = w.DateOrder
+	if w.TimeZone != nil {
+		o.zone, o.zoneFrom = w.TimeZone, "workspace.json timeZone"
+	}
+	return o
+}
+
 // Workspace is a folder of tables. Tables are listed when it is opened and
 // read on first use; a loaded table is cached and shared, so callers must
 // not modify it. Safe for concurrent use.
@@ -58,6 +68,12 @@ type Workspace struct {
 	End       time.Time // the instant the data ends at (workspace.json "end"); zero if unset
 	Generator string    // workspace.json "generator", for generated tenants
 	Seed      int64     // workspace.json "seed"
+	// For CSV files exported from the Log Analytics portal: the zone of
+	// "[Local Time]" columns (workspace.json "timeZone", an IANA name; nil:
+	// this machine's) and the order of slashed dates ("dateOrder": MDY or
+	// DMY; empty: decided from each column's values).
+	TimeZone  *time.Location
+	DateOrder string
 
 	opts    Options
 	mu      sync.Mutex
@@ -94,6 +110,8 @@ type workspaceFile struct {
 	End       string          `json:"end"`
 	Generator string          `json:"generator"`
 	Seed      json.RawMessage `json:"seed"`
+	TimeZone  string          `json:"timeZone"`
+	DateOrder string          `json:"dateOrder"`
 }
 
 // Open reads dir/workspace.json (optional) and lists the tables in dir.
@@ -185,6 +203,19 @@ func (w *Workspace) readSettings() error {
 			return fmt.Errorf("%s: end: %q is not an ISO 8601 datetime", file, s.End)
 		}
 		w.End = types.TicksToTime(ticks)
+	}
+	if s.TimeZone != "" {
+		loc, err := time.LoadLocation(s.TimeZone)
+		if err != nil {
+			return fmt.Errorf("%s: timeZone: %q is not a time zone name (an IANA name such as Europe/London): %v", file, s.TimeZone, err)
+		}
+		w.TimeZone = loc
+	}
+	switch order := strings.ToUpper(s.DateOrder); order {
+	case dateOrderAuto, dateOrderMDY, dateOrderDMY:
+		w.DateOrder = order
+	default:
+		return fmt.Errorf("%s: dateOrder: %q is neither MDY (02/25/2026) nor DMY (25/02/2026)", file, s.DateOrder)
 	}
 	if len(s.Seed) > 0 && string(s.Seed) != "null" {
 		if err := json.Unmarshal(s.Seed, &w.Seed); err != nil {
@@ -386,7 +417,7 @@ func (w *Workspace) read(ctx context.Context, name, path, format string, gz bool
 		return nil, nil, err
 	}
 	defer relaxGC()()
-	o := w.opts.read()
+	o := w.readOptions()
 	var data []byte
 	if !gz && (format == "csv" || format == "jsonl") {
 		// The readers copy every value they keep, so the text can be a

@@ -101,6 +101,8 @@ func TestOpenErrors(t *testing.T) {
 		{"bad end", map[string]string{"workspace.json": `{"end": "tomorrow"}`}, `workspace.json: end: "tomorrow" is not an ISO 8601 datetime`},
 		{"bad seed", map[string]string{"workspace.json": `{"seed": "x"}`}, `workspace.json: seed: "x" is not an integer`},
 		{"two files", map[string]string{"T.csv": "A\n", "T.jsonl": ""}, "table T has two files, T.csv and T.jsonl; remove one"},
+		{"bad zone", map[string]string{"workspace.json": `{"timeZone": "Mars/Olympus"}`}, `workspace.json: timeZone: "Mars/Olympus" is not a time zone name (an IANA name such as Europe/London): unknown time zone Mars/Olympus`},
+		{"bad date order", map[string]string{"workspace.json": `{"dateOrder": "YDM"}`}, `workspace.json: dateOrder: "YDM" is neither MDY (02/25/2026) nor DMY (25/02/2026)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

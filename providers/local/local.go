@@ -590,6 +590,11 @@ func (c *catalog) load(ctx context.Context, w *workspace.Workspace, name string)
 	if rep != nil && (rep.BadValues > 0 || rep.BadLines > 0) {
 		c.warn(loadWarning(rep))
 	}
+	if rep != nil {
+		for _, n := range rep.Notes {
+			c.warn(n)
+		}
+	}
 	return t, nil
 }
 

@@ -389,3 +389,37 @@ func writeFile(t *testing.T, root, rel, body string) string {
 	}
 	return p
 }
+
+// A portal export's readings the file does not state (the zone of local
+// times) reach the analyst as a warning with the first query that loads the
+// table, once a session, and bad values as a warning naming the line.
+func TestExportNotesAreWarnings(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"workspace.json": `{"timeZone": "Europe/Paris"}`,
+		"SigninLogs.csv": "\"TimeGenerated [Local Time]\",UserPrincipalName\n\"25/02/2026 10:00:00.000\",a@contoso.com\nnot a date,b@contoso.com\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := New("", []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.NewSession()
+	res := run(t, s, "SigninLogs | where isnotnull(TimeGenerated) | project TimeGenerated", providers.QueryOptions{})
+	if got := types.TicksToTime(res[0].Table.Columns[0].Ints[0]); !got.Equal(time.Date(2026, 2, 25, 9, 0, 0, 0, time.UTC)) {
+		t.Errorf("TimeGenerated = %v, want 09:00 UTC (10:00 in Paris)", got)
+	}
+	all := strings.Join(res[0].Warnings, "\n")
+	for _, want := range []string{"dates read day-first", "read as Europe/Paris (workspace.json timeZone)", "SigninLogs.csv:3: column TimeGenerated: cannot convert"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings lack %q:\n%s", want, all)
+		}
+	}
+	if again := run(t, s, "SigninLogs | count", providers.QueryOptions{}); len(again[0].Warnings) != 0 {
+		t.Errorf("warnings repeated: %q", again[0].Warnings)
+	}
+}
