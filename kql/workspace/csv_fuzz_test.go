@@ -35,3 +35,45 @@ func FuzzLoadCSV(f *testing.F) {
 		w.Load(context.Background(), name)
 	})
 }
+
+// FuzzLoadJSON does the same for a table's JSON file: JSON lines, arrays of
+// records and saved API answers. A table it loads has every column as long
+// as its row count.
+func FuzzLoadJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"a":1}` + "\n" + `{"a":"x","b":[1]}`,
+		`[{"a":1},{"b":2}]`,
+		`{"tables":[{"name":"PrimaryResult","columns":[{"name":"A","type":"long"}],"rows":[[1],[2,3],[]]}]}`,
+		`{"Tables":[{"TableName":"Table_0","Columns":[{"ColumnName":"A","ColumnType":"string"}],"Rows":[["x"]]}]}`,
+		`[{"FrameType":"DataSetHeader"},{"FrameType":"DataTable","TableKind":"PrimaryResult","Columns":[{"ColumnName":"A","ColumnType":"int"}],"Rows":[[1]]}]`,
+		`{"Schema":[{"Name":"A","Type":"String"}],"Results":[{"A":"x"},{"B":1}]}`,
+		`{"error":{"code":"x","message":"y"}}`, `{"tables":[{"columns":[],"rows":[[1]]}]}`, "",
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, body string, builtin bool) {
+		dir := t.TempDir()
+		name := "Data"
+		if builtin {
+			name = "SigninLogs"
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".json"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		w, err := Open(dir, Options{})
+		if err != nil {
+			return
+		}
+		w.Schema(name)
+		tbl, _, err := w.Load(context.Background(), name)
+		if err != nil {
+			return
+		}
+		for _, c := range tbl.Columns {
+			if c.Len() != tbl.Rows() {
+				t.Fatalf("column %s has %d values, the table %d rows", c.Name, c.Len(), tbl.Rows())
+			}
+		}
+	})
+}

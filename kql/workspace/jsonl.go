@@ -187,7 +187,28 @@ func readJSONL(ctx context.Context, data []byte, src, name string, schema types.
 	}
 	var chunks []*jsonChunk
 	first := skipWS(body, 0)
-	if first < len(body) && body[first] == '[' {
+	env, err := findEnvelope(body, first, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	if env != nil {
+		// The answer's columns, typed as it says, after the schema's.
+		rep.Format = "json (" + env.kind + ")"
+		full := append(types.Schema(nil), schema...)
+		for _, c := range env.cols {
+			if full.Index(c.Name) < 0 {
+				full = append(full, c)
+				if schema != nil {
+					rep.Warnings = append(rep.Warnings, extraColumnWarning(src, c.Name, c.Type))
+				}
+			}
+		}
+		schema = full
+		ch := &jsonChunk{}
+		ch.init(schema, nil)
+		env.read(body, ch, src)
+		chunks = []*jsonChunk{ch}
+	} else if first < len(body) && body[first] == '[' {
 		ch, err := parseJSONArray(body, first, src, schema)
 		if err != nil {
 			return nil, nil, err
@@ -285,7 +306,7 @@ func readJSONL(ctx context.Context, data []byte, src, name string, schema types.
 		issues = append(issues, ch.issues...)
 	}
 	rep.Rows = rows
-	err := finishReport(rep, issues, o.maxIssues, o.strict)
+	err = finishReport(rep, issues, o.maxIssues, o.strict)
 	rep.Duration = time.Since(begin)
 	if err != nil {
 		return nil, rep, err

@@ -327,7 +327,17 @@ func (w *Workspace) peekSchema(name, path, format string, gz bool) (types.Schema
 		return nil, err
 	}
 	if len(buf) > peekBytes {
-		buf = cutAtRecord(buf[:peekBytes], format == "csv")
+		if format != "csv" && oneDocument(buf) {
+			// An API answer names its columns once, in one value that
+			// spans the file: its schema needs the whole of it.
+			rest, err := io.ReadAll(r)
+			if err != nil {
+				return nil, err
+			}
+			buf = append(buf, rest...)
+		} else {
+			buf = cutAtRecord(buf[:peekBytes], format == "csv")
+		}
 	}
 	o := readOptions{workers: 1}
 	var t *table.Table
@@ -340,6 +350,26 @@ func (w *Workspace) peekSchema(name, path, format string, gz bool) (types.Schema
 		return nil, err
 	}
 	return t.Schema(), nil
+}
+
+// oneDocument reports a JSON prefix whose first value does not end in it
+// (one object spanning the file), or an array of Azure Data Explorer v2
+// frames: an API answer rather than records.
+func oneDocument(buf []byte) bool {
+	first := skipWS(buf, 0)
+	if first >= len(buf) {
+		return false
+	}
+	if buf[first] == '{' {
+		_, err := skipValue(buf, first, 0)
+		return err != nil
+	}
+	ms, _, err := objectMembers(buf, skipWS(buf, first+1))
+	if err != nil {
+		return false
+	}
+	_, ok := get(ms, "FrameType")
+	return buf[first] == '[' && ok
 }
 
 // cutAtRecord trims a prefix of a file to its last whole record.
