@@ -20,6 +20,8 @@ import (
 //     {"FrameType": "DataTable", "TableKind": "PrimaryResult", ...}, ...]
 //   - Defender XDR advanced hunting (Defender for Endpoint API, Graph
 //     runHuntingQuery): {"Schema": [{"Name", "Type"}], "Results": [{...}]}
+//   - any Microsoft Graph list (sign-ins, audit logs, alerts):
+//     {"@odata.context": ..., "value": [{...}]}, one page of it
 //
 // An envelope's rows are read as JSON records of its columns, with the
 // types it declares for the columns no schema fixes.
@@ -27,6 +29,7 @@ import (
 // envelope is where an answer's rows are in the file.
 type envelope struct {
 	kind   string
+	notes  []string
 	cols   types.Schema
 	rows   []span // each row: a JSON array in column order, or an object
 	arrays bool
@@ -198,6 +201,19 @@ func findEnvelope(body []byte, first int, src string) (*envelope, error) {
 			return nil, fmt.Errorf("%s:%d: %s: %v", src, lineAt(body, rm.start), rm.key, err)
 		}
 		return &envelope{kind: "advanced hunting answer", cols: cols, rows: rows}, nil
+	}
+	vm, okV := get(ms, "value")
+	_, okC := get(ms, "@odata.context")
+	if okV && okC && body[vm.start] == '[' {
+		rows, err := arrayElements(body, vm.start)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: value: %v", src, lineAt(body, vm.start), err)
+		}
+		e := &envelope{kind: "Microsoft Graph list", rows: rows}
+		if _, more := get(ms, "@odata.nextLink"); more {
+			e.notes = append(e.notes, src+": a Microsoft Graph answer with more pages (@odata.nextLink): the file holds one page of it")
+		}
+		return e, nil
 	}
 	return nil, nil
 }

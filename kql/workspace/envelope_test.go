@@ -60,6 +60,13 @@ func TestAPIAnswers(t *testing.T) {
 			rows:   []string{"d1|3"},
 		},
 		{
+			name: "a Microsoft Graph list",
+			file: `{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns","value":[` +
+				`{"createdDateTime":"2026-02-25T09:19:25Z","userPrincipalName":"alice@contoso.com","status":{"errorCode":0}}]}`,
+			schema: "(createdDateTime:datetime, userPrincipalName:string, status:dynamic)",
+			rows:   []string{`2026-02-25T09:19:25Z|alice@contoso.com|{"errorCode":0}`},
+		},
+		{
 			name: "rows of the wrong length are kept and reported",
 			file: "{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":[{\"name\":\"A\",\"type\":\"string\"},{\"name\":\"B\",\"type\":\"long\"}],\"rows\":[\n" +
 				"[\"x\"],\n[\"y\",2,3],\n\"z\"]}]}",
@@ -106,6 +113,16 @@ func formatCell(v types.Value) string {
 		return types.DynamicJSON(v.D)
 	}
 	return v.String()
+}
+
+func TestGraphPageNote(t *testing.T) {
+	_, rep, err := ReadJSONL(strings.NewReader(`{"@odata.context":"x","@odata.nextLink":"https://graph.microsoft.com/v1.0/auditLogs/signIns?$skiptoken=y","value":[{"id":"1"}]}`), "S.json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "S.json: a Microsoft Graph answer with more pages (@odata.nextLink)") {
+		t.Fatalf("notes = %q", rep.Notes)
+	}
 }
 
 func TestAPIAnswerErrors(t *testing.T) {

@@ -194,6 +194,7 @@ func readJSONL(ctx context.Context, data []byte, src, name string, schema types.
 	if env != nil {
 		// The answer's columns, typed as it says, after the schema's.
 		rep.Format = "json (" + env.kind + ")"
+		rep.Notes = append(rep.Notes, env.notes...)
 		full := append(types.Schema(nil), schema...)
 		for _, c := range env.cols {
 			if full.Index(c.Name) < 0 {
