@@ -22,6 +22,7 @@ import (
 	"github.com/huntbook/huntbook/kql/exec"
 	"github.com/huntbook/huntbook/kql/geoip"
 	"github.com/huntbook/huntbook/kql/parser"
+	"github.com/huntbook/huntbook/kql/schemas"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/token"
 	"github.com/huntbook/huntbook/kql/types"
@@ -576,9 +577,24 @@ func (c *catalog) Table(ctx context.Context, name string) (*table.Table, error) 
 	}
 	w := c.owner(name)
 	if w == nil {
-		return nil, fmt.Errorf("unknown table %q", name)
+		return nil, c.noTable(name)
 	}
 	return c.load(ctx, w, name)
+}
+
+// noTable says why a table is not there. A table Sentinel or Defender XDR
+// knows is one the export left out, which a hunter fixes by exporting it;
+// any other name is unknown.
+func (c *catalog) noTable(name string) error {
+	if _, ok := schemas.Lookup(name); !ok || len(c.p.spaces) == 0 {
+		return fmt.Errorf("unknown table %q", name)
+	}
+	var dirs []string
+	for _, w := range c.p.spaces {
+		dirs = append(dirs, w.Dir)
+	}
+	return fmt.Errorf("unknown table %q: no file for it in %s (%s.csv, .jsonl, .json or .parquet); export it there, or query it with union isfuzzy=true to go on without it",
+		name, strings.Join(dirs, ", "), name)
 }
 
 // load reads a workspace's table, keeping its load problems as a warning.

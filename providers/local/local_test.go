@@ -423,3 +423,30 @@ func TestExportNotesAreWarnings(t *testing.T) {
 		t.Errorf("warnings repeated: %q", again[0].Warnings)
 	}
 }
+
+// A Sentinel table the export left out is named as such, with where it
+// was looked for; any other name stays plainly unknown.
+func TestMissingSentinelTable(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "SigninLogs.csv"), []byte("UserPrincipalName\na@contoso.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := New("", []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ query, want string }{
+		{"OfficeActivity | take 1", `unknown table "OfficeActivity": no file for it in ` + dir + ` (OfficeActivity.csv, .jsonl, .json or .parquet); export it there, or query it with union isfuzzy=true`},
+		{"NoSuchTable | take 1", `unknown table "NoSuchTable"`},
+	}
+	for _, tc := range tests {
+		_, err := p.NewSession().Run(context.Background(), tc.query, providers.QueryOptions{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error = %v, want ...%s", tc.query, err, tc.want)
+		}
+	}
+	res := run(t, p.NewSession(), "union isfuzzy=true OfficeActivity, SigninLogs | count", providers.QueryOptions{})
+	if got := res[0].Table.Columns[0].Ints[0]; got != 1 {
+		t.Errorf("union isfuzzy count = %d, want 1", got)
+	}
+}
