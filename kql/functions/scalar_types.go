@@ -33,15 +33,26 @@ func unify(fn string, ts []types.Type) (types.Type, error) {
 }
 
 // unifyBranches is unify for the value arguments of iff and case, which
-// Kusto also accepts when a branch is dynamic (iff(c, parse_json(x).a, "")):
-// the result is then dynamic and scalar branches become dynamic values.
+// Kusto also accepts when a branch is dynamic: as Kusto.Language's
+// CommonNonDynamic, the result takes the common type of the branches that
+// are not dynamic, and dynamic branches convert to it
+// (iff(c, split(x, ".")[0], "") is a string); only when every branch is
+// dynamic is the result dynamic.
 func unifyBranches(fn string, ts []types.Type) (types.Type, error) {
+	var scalar []types.Type
+	dynamic := false
 	for _, t := range ts {
 		if t == types.Dynamic {
-			return types.Dynamic, nil
+			dynamic = true
+		} else {
+			scalar = append(scalar, t)
 		}
 	}
-	return unify(fn, ts)
+	out, err := unify(fn, scalar)
+	if err == nil && out == types.Null && dynamic {
+		return types.Dynamic, nil
+	}
+	return out, err
 }
 
 // branchType is the type unifyBranches gave the values vs at bind time.

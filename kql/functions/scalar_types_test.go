@@ -137,11 +137,15 @@ func TestConditionals(t *testing.T) {
 		{"iff", A(B(true), L(1), R(2.5)), R(1)},
 		{"iff", A(B(true), N(types.Null), L(2)), N(types.Long)},
 		{"iif", A(B(true), TS("1h"), TS("2h")), TS("1h")},
-		// a dynamic branch makes the result dynamic; scalar branches convert
-		{"iff", A(B(true), D(`{"a":1}`), S("none")), D(`{"a":1}`)},
-		{"iff", A(B(false), D(`"x"`), S("none")), D(`"none"`)},
-		{"iff", A(B(false), S("none"), D(`[1]`)), D(`[1]`)},
-		{"case", A(B(false), D(`1`), B(true), S("b"), S("c")), D(`"b"`)},
+		// the branches that are not dynamic decide the type; dynamic ones
+		// convert to it (Kusto.Language's CommonNonDynamic)
+		{"iff", A(B(true), D(`{"a":1}`), S("none")), S(`{"a":1}`)},
+		{"iff", A(B(true), D(`"x"`), S("none")), S("x")},
+		{"iff", A(B(false), S("none"), D(`[1]`)), S("[1]")},
+		{"iff", A(B(false), D(`7`), L(2)), L(2)},
+		{"iff", A(B(true), D(`7`), L(2)), L(7)},
+		{"iff", A(B(true), D(`[1]`), D(`null`)), D(`[1]`)},
+		{"case", A(B(false), D(`1`), B(true), S("b"), S("c")), S("b")},
 		{"case", A(B(false), S("a"), B(true), S("b"), S("c")), S("b")},
 		{"case", A(B(false), S("a"), B(false), S("b"), S("c")), S("c")},
 		{"case", A(N(types.Bool), L(1), L(0)), L(0)},
