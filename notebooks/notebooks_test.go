@@ -373,3 +373,24 @@ func TestReportWideTables(t *testing.T) {
 		t.Error("the table is not inside its scrolling output block")
 	}
 }
+
+// Only a sign-in request reaches the terminal while a batch run waits.
+func TestSignInNotices(t *testing.T) {
+	msg := func(typ string, content map[string]any) *jupyter.Message {
+		b, _ := json.Marshal(content)
+		return &jupyter.Message{Header: jupyter.Header{MsgType: typ}, Content: b}
+	}
+	var buf bytes.Buffer
+	for _, m := range []*jupyter.Message{
+		msg("display_data", map[string]any{"data": map[string]any{"text/plain": "To sign in, enter the code HUNT-1234"}, "metadata": map[string]any{jupyter.SignInMetadata: true}}),
+		msg("display_data", map[string]any{"data": map[string]any{"text/plain": "a chart"}, "metadata": map[string]any{}}),
+		msg("stream", map[string]any{"name": "stdout", "text": "rows"}),
+		msg("execute_result", map[string]any{"data": map[string]any{"text/plain": "1"}, "metadata": map[string]any{jupyter.SignInMetadata: true}}),
+	} {
+		notice(&buf, m)
+		notice(nil, m)
+	}
+	if got := buf.String(); got != "To sign in, enter the code HUNT-1234\n" {
+		t.Errorf("notices = %q", got)
+	}
+}

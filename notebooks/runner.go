@@ -30,6 +30,10 @@ type RunOptions struct {
 	Progress Progress
 	// KernelStderr receives the kernel's own log (nil: discarded).
 	KernelStderr io.Writer
+	// Notices receives, as they arrive, outputs a person at the terminal
+	// must act on while the run waits: a provider's sign-in instructions
+	// (the device code). They are in the saved notebook too.
+	Notices io.Writer
 }
 
 // Progress is told about each cell as the run goes.
@@ -166,7 +170,7 @@ func Execute(ctx context.Context, nb *Notebook, opts RunOptions) error {
 		}
 		start := time.Now()
 		c.Metadata["execution"] = map[string]any{"iopub.execute_input": start.UTC().Format(time.RFC3339Nano)}
-		rep, err := client.Execute(ctx, string(c.Source), opts.CellTimeout, func(*jupyter.Message) {})
+		rep, err := client.Execute(ctx, string(c.Source), opts.CellTimeout, func(m *jupyter.Message) { notice(opts.Notices, m) })
 		c.Outputs = outputsOf(rep)
 		if rep != nil && rep.ExecutionCount > 0 {
 			ec := rep.ExecutionCount
@@ -300,6 +304,23 @@ func markFailure(nb *Notebook, e *CellError) {
 		Source: Source(fmt.Sprintf("**An Exception was encountered at '%s'.**\n\n`%s`: %s", strings.TrimPrefix(e.where(), "cell "), e.EName, e.EValue))}
 	nb.Cells = append([]*Cell{banner}, nb.Cells...)
 	e.Index++ // the banner shifted the cells
+}
+
+// notice writes a sign-in request's text to w.
+func notice(w io.Writer, m *jupyter.Message) {
+	if w == nil || m.Header.MsgType != "display_data" {
+		return
+	}
+	var content struct {
+		Data     map[string]any `json:"data"`
+		Metadata map[string]any `json:"metadata"`
+	}
+	if json.Unmarshal(m.Content, &content) != nil || content.Metadata[jupyter.SignInMetadata] != true {
+		return
+	}
+	if text, ok := content.Data["text/plain"].(string); ok {
+		fmt.Fprintln(w, text)
+	}
 }
 
 // outputsOf turns iopub messages into nbformat outputs, merging consecutive

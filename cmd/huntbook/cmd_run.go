@@ -127,7 +127,7 @@ Flags:`)
 	}
 	opts := notebooks.RunOptions{
 		Kernel: []string{self, "kernel", "-f", "{connection_file}"}, Env: env,
-		Output: *out, Timeout: *timeout, CellTimeout: *cellTimeout,
+		Output: *out, Timeout: *timeout, CellTimeout: *cellTimeout, Notices: stderr,
 	}
 	switch *progress {
 	case "bar":

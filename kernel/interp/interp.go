@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/huntbook/huntbook/jupyter"
 	"github.com/huntbook/huntbook/kernel"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/providers"
@@ -178,6 +179,11 @@ type execution struct {
 // %magic lines run in order, and the lines between them run as queries.
 func (in *Interpreter) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) kernel.ExecuteReply {
 	x := &execution{in: in, req: req, out: &cellOutput{out: out}, code: req.Code}
+	// A sign-in a query needs (device code) asks in the cell's output, where
+	// the analyst looks; the metadata lets a batch runner show it at once.
+	ctx = providers.WithPrompt(ctx, func(msg string) {
+		out.Display(map[string]any{"text/plain": msg}, map[string]any{jupyter.SignInMetadata: true})
+	})
 	err := x.runCell(ctx, req.Code, 0)
 	x.out.finish(err == nil)
 	reply := kernel.ExecuteReply{Payload: x.payload}

@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huntbook/huntbook/jupyter"
 	"github.com/huntbook/huntbook/kernel"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/token"
 	"github.com/huntbook/huntbook/kql/types"
+	"github.com/huntbook/huntbook/providers"
 )
 
 // fakeEngine understands a handful of query shapes, enough to drive the
@@ -64,6 +66,13 @@ func (f *fakeEngine) Run(ctx context.Context, q string) ([]Result, error) {
 	case "block":
 		<-ctx.Done()
 		return nil, ctx.Err()
+	case "signin": // a provider's device code sign-in before its answer
+		show := providers.PromptFrom(ctx)
+		if show == nil {
+			return nil, errors.New("no prompt in the context")
+		}
+		show("To sign in, enter the code HUNT-1234")
+		return f.Run(ctx, "print 1")
 	}
 	return nil, fmt.Errorf("fake engine cannot run %q", q)
 }
@@ -101,6 +110,7 @@ type recorder struct{ events []event }
 type event struct {
 	kind string // stdout, stderr, display, result, clear
 	data map[string]any
+	meta map[string]any
 	text string
 }
 
@@ -108,7 +118,7 @@ func (r *recorder) Stream(name, text string) {
 	r.events = append(r.events, event{kind: name, text: text})
 }
 func (r *recorder) Display(d, m map[string]any) {
-	r.events = append(r.events, event{kind: "display", data: d})
+	r.events = append(r.events, event{kind: "display", data: d, meta: m})
 }
 func (r *recorder) Result(d, m map[string]any) {
 	r.events = append(r.events, event{kind: "result", data: d})
@@ -139,6 +149,22 @@ func run(t *testing.T, in *Interpreter, code string) (*recorder, kernel.ExecuteR
 	rec := &recorder{}
 	reply := in.Execute(context.Background(), kernel.ExecuteRequest{Code: code, StoreHistory: true, ExecutionCount: 1}, rec)
 	return rec, reply
+}
+
+// A provider's sign-in instructions show in the cell, marked for batch
+// runners, before the result.
+func TestSignInPromptInCell(t *testing.T) {
+	rec, reply := run(t, New(&fakeEngine{}), "signin")
+	if reply.Err != nil {
+		t.Fatal(reply.Err)
+	}
+	if rec.kinds() != "display,result" {
+		t.Fatalf("outputs = %s", rec.kinds())
+	}
+	e := rec.events[0]
+	if e.data["text/plain"] != "To sign in, enter the code HUNT-1234" || e.meta[jupyter.SignInMetadata] != true {
+		t.Errorf("sign-in display = %v, %v", e.data, e.meta)
+	}
 }
 
 func TestExecuteCells(t *testing.T) {

@@ -26,6 +26,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/huntbook/huntbook/providers"
 )
 
 // Options configure a Client.
@@ -37,6 +39,13 @@ type Options struct {
 	Scope string
 	// Cloud selects the Entra ID authority: global, usgov, cn.
 	Cloud string
+	// AuthorityHost overrides the cloud's Entra ID host (an https URL), for
+	// private and sovereign clouds such as Azure Stack Hub. Instance
+	// discovery, which only knows Microsoft's hosts, is then skipped.
+	AuthorityHost string
+	// Transport sends the requests, the sign-in's included (nil: azcore's
+	// default); tests and proxies set it.
+	Transport policy.Transporter
 	// Auth lists credential methods tried in order (MSTICPy names: env,
 	// cli, msi, clientsecret, devicecode, interactive, powershell, ...,
 	// plus token for a bearer token read from TokenEnv).
@@ -114,6 +123,13 @@ func New(o Options) (*Client, error) {
 		}
 	}
 	cc := cloudConfig(o.Cloud)
+	if o.AuthorityHost != "" {
+		u, err := url.Parse(o.AuthorityHost)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			return nil, fmt.Errorf("authority_host %q is not an https URL", o.AuthorityHost)
+		}
+		cc.ActiveDirectoryAuthorityHost = strings.TrimSuffix(o.AuthorityHost, "/") + "/"
+	}
 	cred, used, err := credential(methods, o, cc)
 	if err != nil {
 		return nil, err
@@ -136,7 +152,7 @@ func New(o Options) (*Client, error) {
 	}
 	auth := runtime.NewBearerTokenPolicy(cred, []string{o.Scope}, &policy.BearerTokenOptions{InsecureAllowCredentialWithHTTP: loopback})
 	pl := runtime.NewPipeline("huntbook", "v0", runtime.PipelineOptions{PerRetry: []policy.Policy{auth}},
-		&policy.ClientOptions{Cloud: cc, Retry: retry, Telemetry: policy.TelemetryOptions{ApplicationID: "huntbook"}})
+		&policy.ClientOptions{Cloud: cc, Retry: retry, Telemetry: policy.TelemetryOptions{ApplicationID: "huntbook"}, Transport: o.Transport})
 	return &Client{base: base, pl: pl, Methods: used, clientSecret: o.ClientSecret, tokenEnv: o.TokenEnv}, nil
 }
 
@@ -159,7 +175,8 @@ func cloudConfig(name string) cloud.Configuration {
 }
 
 func credential(methods []string, o Options, cc cloud.Configuration) (azcore.TokenCredential, []string, error) {
-	copts := azcore.ClientOptions{Cloud: cc}
+	copts := azcore.ClientOptions{Cloud: cc, Transport: o.Transport}
+	noDiscovery := o.AuthorityHost != ""
 	var creds []azcore.TokenCredential
 	var used []string
 	for _, m := range methods {
@@ -190,17 +207,21 @@ func credential(methods []string, o Options, cc cloud.Configuration) (azcore.Tok
 			if o.TenantID == "" || o.ClientID == "" || o.ClientSecret == "" {
 				return nil, nil, errors.New("auth method clientsecret needs tenant_id, client_id and client_secret")
 			}
-			c, err = azidentity.NewClientSecretCredential(o.TenantID, o.ClientID, o.ClientSecret, &azidentity.ClientSecretCredentialOptions{ClientOptions: copts})
+			c, err = azidentity.NewClientSecretCredential(o.TenantID, o.ClientID, o.ClientSecret, &azidentity.ClientSecretCredentialOptions{ClientOptions: copts, DisableInstanceDiscovery: noDiscovery})
 		case "devicecode":
 			c, err = azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
-				ClientOptions: copts, TenantID: o.TenantID, ClientID: o.ClientID,
-				UserPrompt: func(_ context.Context, m azidentity.DeviceCodeMessage) error {
-					fmt.Fprintln(os.Stderr, m.Message)
+				ClientOptions: copts, TenantID: o.TenantID, ClientID: o.ClientID, DisableInstanceDiscovery: noDiscovery,
+				UserPrompt: func(ctx context.Context, m azidentity.DeviceCodeMessage) error {
+					if show := providers.PromptFrom(ctx); show != nil {
+						show(m.Message)
+					} else {
+						fmt.Fprintln(os.Stderr, m.Message)
+					}
 					return nil
 				},
 			})
 		case "interactive":
-			c, err = azidentity.NewInteractiveBrowserCredential(&azidentity.InteractiveBrowserCredentialOptions{ClientOptions: copts, TenantID: o.TenantID, ClientID: o.ClientID})
+			c, err = azidentity.NewInteractiveBrowserCredential(&azidentity.InteractiveBrowserCredentialOptions{ClientOptions: copts, TenantID: o.TenantID, ClientID: o.ClientID, DisableInstanceDiscovery: noDiscovery})
 		default:
 			return nil, nil, fmt.Errorf("auth method %q is unknown", m)
 		}
@@ -318,7 +339,7 @@ func (r *redacted) Unwrap() error { return r.err }
 
 // CommonSettings are the settings every remote provider reads (see
 // OptionsFrom); providers add their own.
-var CommonSettings = []string{"endpoint", "cloud", "auth", "token_env", "tenant_id", "client_id", "client_secret",
+var CommonSettings = []string{"endpoint", "cloud", "authority_host", "auth", "token_env", "tenant_id", "client_id", "client_secret",
 	"retries", "retry_delay", "max_retry_delay", "timeout"}
 
 // OptionsFrom reads the common settings. Unknown keys (not common and not
@@ -337,7 +358,7 @@ func OptionsFrom(settings map[string]string, extra ...string) (Options, error) {
 	if o.Auth, err = ParseMethods(settings["auth"]); err != nil {
 		return o, err
 	}
-	o.Cloud, o.TokenEnv = settings["cloud"], settings["token_env"]
+	o.Cloud, o.TokenEnv, o.AuthorityHost = settings["cloud"], settings["token_env"], settings["authority_host"]
 	o.TenantID, o.ClientID, o.ClientSecret = settings["tenant_id"], settings["client_id"], settings["client_secret"]
 	if v := settings["retries"]; v != "" {
 		n, err := strconv.Atoi(v)
