@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"compress/gzip"
 	"context"
 	"strings"
 	"testing"
@@ -163,6 +164,44 @@ func TestWallToUTC(t *testing.T) {
 		got := types.TicksToTime(wallToUTC(types.TimeToTicks(w), lon)).Format(time.RFC3339Nano)
 		if got != tc.want {
 			t.Errorf("wallToUTC(%s) = %s, want %s", tc.wall, got, tc.want)
+		}
+	}
+}
+
+// The portal saves every export as query_data.csv: the Type column names
+// the table, and the note says how to make it that table.
+func TestMisnamedExport(t *testing.T) {
+	tests := []struct{ file, body, want string }{
+		{"query_data.csv", "UserPrincipalName,Type\na@contoso.com,SigninLogs\n",
+			"query_data.csv: its Type column says the rows are SigninLogs rows; name the file SigninLogs.csv to query them as SigninLogs, with its schema"},
+		{"query_data (1).csv.gz", "", // gzip body written below
+			"query_data (1).csv.gz: its Type column says the rows are AuditLogs rows; name the file AuditLogs.csv.gz to query them as AuditLogs, with its schema"},
+		{"mine.csv", "Type\nNotATable\n", ""},
+		{"Custom_CL.csv", "Type\nCustom_CL\n", ""},
+	}
+	for _, tc := range tests {
+		dir := t.TempDir()
+		body := tc.body
+		if strings.HasSuffix(tc.file, ".gz") {
+			var b strings.Builder
+			zw := gzip.NewWriter(&b)
+			zw.Write([]byte("Type,OperationName\nAuditLogs,Add user\n"))
+			zw.Close()
+			body = b.String()
+		}
+		writeFiles(t, dir, map[string]string{tc.file: body})
+		w, err := Open(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := w.Tables()[0]
+		_, rep, err := w.Load(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(rep.Notes, "\n")
+		if got != tc.want {
+			t.Errorf("%s: notes = %q, want %q", tc.file, got, tc.want)
 		}
 	}
 }

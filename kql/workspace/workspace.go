@@ -464,15 +464,43 @@ func (w *Workspace) read(ctx context.Context, name, path, format string, gz bool
 		return nil, nil, fmt.Errorf("workspace %s: table %s: %w", w.Name, name, err)
 	}
 	src := filepath.Base(path)
+	var t *table.Table
+	var rep *LoadReport
 	switch format {
 	case "csv":
-		return readCSV(ctx, data, src, name, decl, o)
+		t, rep, err = readCSV(ctx, data, src, name, decl, o)
 	case "jsonl":
-		return readJSONL(ctx, data, src, name, decl, o)
+		t, rep, err = readJSONL(ctx, data, src, name, decl, o)
 	case "parquet":
-		return readParquet(ctx, data, src, name, decl, o)
+		t, rep, err = readParquet(ctx, data, src, name, decl, o)
+	default:
+		return nil, nil, fmt.Errorf("workspace %s: table %s: unknown format %q", w.Name, name, format)
 	}
-	return nil, nil, fmt.Errorf("workspace %s: table %s: unknown format %q", w.Name, name, format)
+	if err == nil && decl == nil {
+		if note := w.misnamed(t, src); note != "" {
+			rep.Notes = append(rep.Notes, note)
+		}
+	}
+	return t, rep, err
+}
+
+// misnamed notes a file whose rows say they belong to a known table: the
+// Log Analytics portal saves every export as query_data.csv, and its Type
+// column names the table the rows came from.
+func (w *Workspace) misnamed(t *table.Table, src string) string {
+	c := t.Column("Type")
+	if c == nil || c.Type != types.String || t.Rows() == 0 {
+		return ""
+	}
+	kind := c.Strs[0]
+	if kind == "" || kind == t.Name || !validTableName(kind) {
+		return ""
+	}
+	if s, err := w.declared(kind); err != nil || s == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s: its Type column says the rows are %s rows; name the file %s%s to query them as %s, with its schema",
+		src, kind, kind, strings.TrimPrefix(src, strings.SplitN(src, ".", 2)[0]), kind)
 }
 
 func readFile(path string, gz bool) ([]byte, error) {
