@@ -15,6 +15,9 @@ func FuzzLoadCSV(f *testing.F) {
 		"a,b\n1,x\n2,y\n", "TimeGenerated,UserPrincipalName,ResultType\n2024-01-01T00:00:00Z,a@b.c,0\n",
 		"a,b\n\"unterminated,1\n2,3\n", "a\n\n\n", "a,a\n1,2\n", "\"x\"\"y\",b\n1,2,3\n4\n", "",
 		"LocationDetails\n\"{\"\"city\"\":\"\"x\"\"}\"\n", "a;b\n1;2\n",
+		"\"TimeGenerated [UTC]\",A\n\"2/25/2026, 9:19:25.391 PM\",1\n\"25/02/2026 21:00\",2\n",
+		"\"TimeGenerated [Local Time]\",A\n\"16/07/2026 20:26:12.030\",1\n\"3.7.2026, 08:00\",2\n,3\n",
+		"Seen [UTC],Type\n2026/7/3 8:00,SigninLogs\n",
 	} {
 		f.Add(s, false)
 		f.Add(s, true)
