@@ -84,7 +84,8 @@ type Workspace struct {
 type entry struct {
 	name   string
 	path   string // "" for an in-memory table
-	format string // csv, jsonl, parquet
+	format string // csv, jsonl, parquet, or folder (parts)
+	parts  []part // a folder table's files
 	gz     bool
 	tbl    *table.Table
 	report *LoadReport
@@ -135,6 +136,19 @@ func Open(dir string, opts Options) (*Workspace, error) {
 	}
 	for _, de := range des {
 		if de.IsDir() {
+			path := filepath.Join(dir, de.Name())
+			name, parts, err := w.folderTable(path)
+			if err != nil {
+				return nil, err
+			}
+			if name == "" {
+				continue
+			}
+			if prev, dup := w.tables[name]; dup {
+				return nil, fmt.Errorf("workspace %s: table %s is both %s and the folder %s; remove one",
+					w.Name, name, filepath.Base(prev.path), de.Name())
+			}
+			w.tables[name] = &entry{name: name, path: path, format: "folder", parts: parts}
 			continue
 		}
 		name, format, gz, ok := tableFile(de.Name())
@@ -142,8 +156,12 @@ func Open(dir string, opts Options) (*Workspace, error) {
 			continue
 		}
 		if prev, dup := w.tables[name]; dup {
-			return nil, fmt.Errorf("workspace %s: table %s has two files, %s and %s; remove one",
-				w.Name, name, filepath.Base(prev.path), de.Name())
+			what := "two files"
+			if prev.format == "folder" {
+				what = "a file and a folder"
+			}
+			return nil, fmt.Errorf("workspace %s: table %s has %s, %s and %s; remove one",
+				w.Name, name, what, filepath.Base(prev.path), de.Name())
 		}
 		w.tables[name] = &entry{name: name, path: filepath.Join(dir, de.Name()), format: format, gz: gz}
 	}
@@ -287,6 +305,9 @@ func (w *Workspace) Schema(name string) (types.Schema, bool) {
 		return s, true
 	}
 	path, format, gz := e.path, e.format, e.gz
+	if format == "folder" { // its first file tells
+		path, format, gz = e.parts[0].path, e.parts[0].format, e.parts[0].gz
+	}
 	w.mu.Unlock()
 
 	s, err := w.peekSchema(name, path, format, gz)
@@ -424,10 +445,14 @@ func (w *Workspace) Load(ctx context.Context, name string) (*table.Table, *LoadR
 		}
 		c := &loadCall{done: make(chan struct{})}
 		e.call = c
-		path, format, gz := e.path, e.format, e.gz
+		path, format, gz, parts := e.path, e.format, e.gz, e.parts
 		w.mu.Unlock()
 
-		c.tbl, c.rep, c.err = w.read(ctx, name, path, format, gz)
+		if format == "folder" {
+			c.tbl, c.rep, c.err = w.readFolder(ctx, name, path, parts)
+		} else {
+			c.tbl, c.rep, c.err = w.read(ctx, name, path, format, gz)
+		}
 		w.mu.Lock()
 		if c.err == nil && e.call == c {
 			e.tbl, e.report = c.tbl, c.rep
