@@ -627,7 +627,7 @@ func (p *percentileAcc) Results() MultiResult {
 	sort.SliceStable(p.vals, func(i, j int) bool { return Compare(p.vals[i], p.vals[j]) < 0 })
 	out := make(MultiResult, len(p.ps))
 	for i, pc := range p.ps {
-		out[i] = NearestRank(p.vals, pc)
+		out[i] = coerce(NearestRank(p.vals, pc), p.t)
 		if !out[i].Valid {
 			out[i] = Null(p.t)
 		}
@@ -811,9 +811,14 @@ func init() {
 		func(a []types.Type) Accumulator { return &anyAcc{types: a[:1], predI: 1} })
 	aggAlias("anyif", "take_anyif")
 
+	// percentiles keep the value's type, but an int's is a long and a
+	// decimal's a real (Kusto.Language's percentile columns)
 	pctType := func(a []types.Type) types.Type {
-		if a[0] == types.Null || a[0] == types.Dynamic {
+		switch a[0] {
+		case types.Null, types.Dynamic, types.Decimal:
 			return types.Real
+		case types.Int:
+			return types.Long
 		}
 		return a[0]
 	}

@@ -127,7 +127,7 @@ func init() {
 				return types.Null, fmt.Errorf("bin(): the bin size of a number must be numeric, got %s", r)
 			}
 			if v.IsNumeric() {
-				return v, nil
+				return widestNum(args...), nil
 			}
 			return types.Real, nil
 		}
@@ -142,7 +142,7 @@ func init() {
 			if args[2] != args[0] && args[2] != types.Null && !(args[0].IsNumeric() && args[2].IsNumeric()) {
 				return types.Null, fmt.Errorf("bin_at(): fixed_point must be of the value's type %s, got %s", args[0], args[2])
 			}
-			return binResult(args[:2])
+			return binResult(args)
 		},
 		func(_ *Env, a []types.Value) (types.Value, error) { return binAt(a[0], a[1], a[2]) })
 	for _, p := range []string{"day", "week", "month", "year"} {
@@ -396,6 +396,12 @@ func datePart(part string, d int64) int64 {
 // 0001-01-01 (.NET tick zero) as Kusto does, which matters for bins that do
 // not divide a day.
 func binAt(v, size, fixed types.Value) (types.Value, error) {
+	if v.Type.IsNumeric() {
+		// the result has the bound type: the widest of the numbers
+		if w := widestNum(v.Type, size.Type, fixed.Type); w != v.Type {
+			v = coerce(v, w)
+		}
+	}
 	t := v.Type
 	if t == types.Dynamic { // bin binds a dynamic value as real (see bin's Result)
 		f, ok := ToReal(v)
@@ -412,24 +418,10 @@ func binAt(v, size, fixed types.Value) (types.Value, error) {
 	}
 	switch t {
 	case types.DateTime, types.TimeSpan, types.Int, types.Long:
+		// a real size makes a number real above; bin rejects it for a
+		// datetime or timespan at bind time
 		if size.Type == types.Real || size.Type == types.Decimal {
-			if t == types.DateTime || t == types.TimeSpan {
-				break
-			}
-			x, _ := ToReal(v)
-			s, _ := ToReal(size)
-			if s <= 0 {
-				return types.NullOf(t), nil
-			}
-			f := 0.0
-			if fixed.Valid {
-				f, _ = ToReal(fixed)
-			}
-			r := math.Floor((x-f)/s)*s + f
-			if t == types.Int {
-				return types.NewInt(int64(r)), nil
-			}
-			return types.NewLong(int64(r)), nil
+			break
 		}
 		s, ok := ToTimeSpan(size)
 		if !ok || s <= 0 {
@@ -458,6 +450,20 @@ func binAt(v, size, fixed types.Value) (types.Value, error) {
 		f, _ = ToReal(fixed)
 	}
 	return types.Value{Type: t, Valid: true, F: math.Floor((x-f)/s)*s + f}, nil
+}
+
+// widestNum is Kusto.Language's Widest result for numeric bin, floor and
+// bin_at: the widest numeric type among ts (int < long < real < decimal), an
+// int made long (bin(int, int) is a long). Other types are ignored.
+func widestNum(ts ...types.Type) types.Type {
+	rank := map[types.Type]int{types.Int: 1, types.Long: 2, types.Real: 3, types.Decimal: 4}
+	out := types.Long
+	for _, t := range ts {
+		if rank[t] > rank[out] {
+			out = t
+		}
+	}
+	return out
 }
 
 // formatDateTime renders d with Kusto's format_datetime specifiers.

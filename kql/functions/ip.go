@@ -253,13 +253,14 @@ func init() {
 		x, y = x&mask4(bits), y&mask4(bits)
 		return cmp.Compare(int64(x), int64(y)), true
 	}
-	def("ipv4_compare", "ipv4_compare(ip1, ip2 [, prefix])", "Compares two IPv4 addresses (after masking): -1, 0 or 1.", 2, 3, "aai", fixed(types.Int),
+	// the comparisons and ipv4_netmask_suffix are longs, as Kusto.Language declares them
+	def("ipv4_compare", "ipv4_compare(ip1, ip2 [, prefix])", "Compares two IPv4 addresses (after masking): -1, 0 or 1.", 2, 3, "aai", fixed(types.Long),
 		func(_ *Env, a []types.Value) (types.Value, error) {
 			c, ok := cmp4(a)
 			if !ok {
-				return types.NullOf(types.Int), nil
+				return types.NullOf(types.Long), nil
 			}
-			return types.NewInt(int64(c)), nil
+			return types.NewLong(int64(c)), nil
 		})
 	def("ipv4_is_match", "ipv4_is_match(ip1, ip2 [, prefix])", "Whether two IPv4 addresses are equal after masking.", 2, 3, "aai", fixed(types.Bool),
 		func(_ *Env, a []types.Value) (types.Value, error) {
@@ -285,13 +286,13 @@ func init() {
 		}
 		return cmp128(x, y, bits), true
 	}
-	def("ipv6_compare", "ipv6_compare(ip1, ip2 [, prefix])", "Compares two IPv6 (or IPv4) addresses after masking: -1, 0 or 1.", 2, 3, "ssi", fixed(types.Int),
+	def("ipv6_compare", "ipv6_compare(ip1, ip2 [, prefix])", "Compares two IPv6 (or IPv4) addresses after masking: -1, 0 or 1.", 2, 3, "ssi", fixed(types.Long),
 		func(_ *Env, a []types.Value) (types.Value, error) {
 			c, ok := cmp6(a)
 			if !ok {
-				return types.NullOf(types.Int), nil
+				return types.NullOf(types.Long), nil
 			}
-			return types.NewInt(int64(c)), nil
+			return types.NewLong(int64(c)), nil
 		})
 	def("ipv6_is_match", "ipv6_is_match(ip1, ip2 [, prefix])", "Whether two IPv6 (or IPv4) addresses are equal after masking.", 2, 3, "ssi", fixed(types.Bool),
 		func(_ *Env, a []types.Value) (types.Value, error) {
@@ -360,13 +361,13 @@ func init() {
 		func(_ *Env, a []types.Value) (types.Value, error) {
 			return types.NewBool(prefixMatch(listArgs(a[1:]), str(a[0]))), nil
 		})
-	def("ipv4_netmask_suffix", "ipv4_netmask_suffix(ip)", "The /n prefix length of an IPv4 CIDR string (32 without one).", 1, 1, "s", fixed(types.Int),
+	def("ipv4_netmask_suffix", "ipv4_netmask_suffix(ip)", "The /n prefix length of an IPv4 CIDR string (32 without one).", 1, 1, "s", fixed(types.Long),
 		func(_ *Env, a []types.Value) (types.Value, error) {
 			_, bits, ok := parseIPv4CIDR(str(a[0]))
 			if !ok {
-				return types.NullOf(types.Int), nil
+				return types.NullOf(types.Long), nil
 			}
-			return types.NewInt(int64(bits)), nil
+			return types.NewLong(int64(bits)), nil
 		})
 	formatFn := func(name, doc string, withMask bool) {
 		def(name, name+"(ip [, prefix])", doc, 1, 2, "ai", fixed(types.String),

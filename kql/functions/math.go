@@ -63,8 +63,13 @@ func numeric(t types.Type, f float64) types.Value {
 }
 
 func init() {
+	// abs of an integer is a long (Kusto.Language's abs(Integer): long);
+	// reals, decimals and timespans keep their type.
 	absResult := func(args []types.Type) types.Type {
-		if args[0] == types.TimeSpan || args[0].IsNumeric() {
+		switch {
+		case args[0].IsInteger():
+			return types.Long
+		case args[0] == types.TimeSpan || args[0].IsNumeric():
 			return args[0]
 		}
 		return types.Real
@@ -75,6 +80,9 @@ func init() {
 		case types.Int, types.Long, types.TimeSpan:
 			if v.I < 0 {
 				v.I = -v.I
+			}
+			if v.Type == types.Int {
+				v.Type = types.Long
 			}
 			return v, nil
 		case types.Real, types.Decimal:
@@ -116,8 +124,9 @@ func init() {
 			x, _ := ToReal(a[0])
 			return numeric(numResult([]types.Type{a[0].Type}), math.Ceil(x)), nil
 		}))
-	def("sign", "sign(number)", "-1, 0 or +1 by the sign of the number.", 1, 1, "n", numResult,
-		strictBy(numResult, func(_ *Env, a []types.Value) (types.Value, error) {
+	// sign is real whatever the number's type, as Kusto documents it
+	def("sign", "sign(number)", "-1, 0 or +1 by the sign of the number.", 1, 1, "n", fixed(types.Real),
+		strict(types.Real, func(_ *Env, a []types.Value) (types.Value, error) {
 			x, _ := ToReal(a[0])
 			s := 0.0
 			switch {
@@ -128,7 +137,7 @@ func init() {
 			case math.IsNaN(x):
 				s = x
 			}
-			return numeric(numResult([]types.Type{a[0].Type}), s), nil
+			return types.NewReal(s), nil
 		}))
 	real1("log", "Natural logarithm; null for a negative number.", math.Log, true)
 	real1("log2", "Base-2 logarithm; null for a negative number.", math.Log2, true)
@@ -164,25 +173,20 @@ func init() {
 		}))
 	def("pi", "pi()", "The constant pi.", 0, 0, "", fixed(types.Real),
 		func(_ *Env, _ []types.Value) (types.Value, error) { return types.NewReal(math.Pi), nil })
-	def("rand", "rand([N])", "A random real in [0, 1), or a random long in [0, N) when N is given.", 0, 1, "i",
-		func(args []types.Type) types.Type {
-			if len(args) == 1 {
-				return types.Long
-			}
-			return types.Real
-		},
+	// rand(N) is a real too: Kusto documents a real from {0.0, 1.0, ..., N-1}
+	def("rand", "rand([N])", "A random real in [0, 1), or a random whole real in [0, N) when N is given.", 0, 1, "i", fixed(types.Real),
 		func(env *Env, a []types.Value) (types.Value, error) {
 			if len(a) == 0 {
 				return types.NewReal(env.float()), nil
 			}
 			n, ok := ToLong(a[0])
 			if !ok {
-				return types.NullOf(types.Long), nil
+				return types.NullOf(types.Real), nil
 			}
 			if n <= 0 {
-				return types.NullOf(types.Long), fmt.Errorf("rand(): N must be positive, got %d", n)
+				return types.NullOf(types.Real), fmt.Errorf("rand(): N must be positive, got %d", n)
 			}
-			return types.NewLong(int64(env.uint64() % uint64(n))), nil
+			return types.NewReal(float64(env.uint64() % uint64(n))), nil
 		})
 	bin2 := func(name, doc string, f func(a, b int64) int64) {
 		def(name, name+"(value1, value2)", doc, 2, 2, "ii", fixed(types.Long),

@@ -186,7 +186,7 @@ func TestMath(t *testing.T) {
 		{"ceiling", A(R(-1.1)), R(-1)},
 		{"ceiling", A(R(1.1)), R(2)},
 		{"ceiling", A(L(3)), L(3)},
-		{"sign", A(L(-42)), L(-1)},
+		{"sign", A(L(-42)), R(-1)},
 		{"sign", A(R(0)), R(0)},
 		{"sign", A(R(3.5)), R(1)},
 		{"log", A(R(5)), R(1.6094379124341003)},
@@ -225,9 +225,15 @@ func TestRand(t *testing.T) {
 		if err != nil || v.Type != types.Real || v.F < 0 || v.F >= 1 {
 			t.Fatalf("rand() = %v, %v", v, err)
 		}
+		// rand(N) is a whole real in [0, N), as Kusto documents it
 		v, err = f.Eval(testEnv, A(L(10)))
-		if err != nil || v.Type != types.Long || v.I < 0 || v.I >= 10 {
+		if err != nil || v.Type != types.Real || v.F < 0 || v.F >= 10 || v.F != math.Trunc(v.F) {
 			t.Fatalf("rand(10) = %v, %v", v, err)
+		}
+	}
+	for _, args := range [][]types.Type{nil, {types.Long}, {types.Int}} {
+		if rt, err := f.Result(args); err != nil || rt != types.Real {
+			t.Errorf("rand%v: Result = %v, %v; want real", args, rt, err)
 		}
 	}
 	if _, err := f.Eval(testEnv, A(L(0))); err == nil {

@@ -257,9 +257,10 @@ func init() {
 			}
 			return strV(strings.Join(parts, delim)), nil
 		})
-	def("strcmp", "strcmp(string1, string2)", "Compares two strings: -1, 0 or 1.", 2, 2, "ss", fixed(types.Int),
+	// a long, as Kusto.Language declares it (the docs say "integer")
+	def("strcmp", "strcmp(string1, string2)", "Compares two strings: -1, 0 or 1.", 2, 2, "ss", fixed(types.Long),
 		func(_ *Env, a []types.Value) (types.Value, error) {
-			return types.NewInt(int64(strings.Compare(str(a[0]), str(a[1])))), nil
+			return types.NewLong(int64(strings.Compare(str(a[0]), str(a[1])))), nil
 		})
 	def("translate", "translate(searchList, replacementList, source)", "Replaces each character of searchList by the one at the same position in replacementList (deleting when that is empty).", 3, 3, "sss", fixed(types.String),
 		func(_ *Env, a []types.Value) (types.Value, error) {
