@@ -710,11 +710,14 @@ func init() {
 	}
 	for _, m := range moments {
 		m := m
+		// a timespan counts in ticks and the result stays real, as in Kusto
+		// (Kusto.Language takes any summable value; its analyzer suggests
+		// totimespan() on stdev of a timespan)
 		if m.withPredicate {
-			defAgg(m.name, m.name+"(expr, predicate)", m.doc, 2, 2, "nb", fixed(types.Real),
+			defAgg(m.name, m.name+"(expr, predicate)", m.doc, 2, 2, "ub", fixed(types.Real),
 				func([]types.Type) Accumulator { return &momentAcc{predI: 1, stdev: m.stdev, population: m.pop} })
 		} else {
-			defAgg(m.name, m.name+"(expr)", m.doc, 1, 1, "n", fixed(types.Real),
+			defAgg(m.name, m.name+"(expr)", m.doc, 1, 1, "u", fixed(types.Real),
 				func([]types.Type) Accumulator { return &momentAcc{predI: -1, stdev: m.stdev, population: m.pop} })
 		}
 	}

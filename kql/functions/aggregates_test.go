@@ -299,7 +299,7 @@ func TestAggregateResultErrors(t *testing.T) {
 	}{
 		{"count", []types.Type{types.Long}, "count(): expects 0 arguments, got 1"},
 		{"countif", []types.Type{types.String}, "countif(): argument 1 must be bool, got string"},
-		{"stdev", []types.Type{types.String}, "stdev(): argument 1 must be numeric, got string"},
+		{"stdev", []types.Type{types.String}, "stdev(): argument 1 must be numeric or timespan, got string"},
 		{"max", []types.Type{types.Dynamic}, "max(): argument 1 must be an orderable scalar, got dynamic"},
 		{"make_bag", []types.Type{types.String}, "make_bag(): argument 1 must be dynamic, got string"},
 		{"percentile", []types.Type{types.Long}, "percentile(): expects 2 arguments, got 1"},

@@ -222,6 +222,7 @@ type resultFn = func(args []types.Type) types.Type
 //	d datetime       t timespan    b bool        y dynamic
 //	g guid           o orderable (numeric, string, datetime, timespan, bool, guid)
 //	p part name (a string naming a date part)
+//	u numeric or timespan (stdev and variance of a timespan, in ticks)
 //
 // A params string lists one letter per parameter; in a variadic function the
 // last letter repeats.
@@ -250,6 +251,8 @@ func kindOK(k byte, t types.Type) bool {
 		return t == types.GUID || t == types.String || t == types.Dynamic
 	case 'o':
 		return t != types.Dynamic
+	case 'u':
+		return t.IsNumeric() || t == types.Dynamic || t == types.TimeSpan
 	}
 	return false
 }
@@ -257,7 +260,7 @@ func kindOK(k byte, t types.Type) bool {
 var kindNames = map[byte]string{
 	'a': "a scalar", 's': "string", 'p': "string (a date part name)", 'n': "numeric",
 	'i': "int or long", 'd': "datetime", 't': "timespan", 'b': "bool", 'y': "dynamic",
-	'g': "guid", 'o': "an orderable scalar",
+	'g': "guid", 'o': "an orderable scalar", 'u': "numeric or timespan",
 }
 
 // checkKinds validates argument types against a params string.

@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"math"
 	"testing"
 
 	"github.com/huntbook/huntbook/kql/types"
@@ -309,7 +310,9 @@ func TestResultTypes(t *testing.T) {
 		{"percentiles_array", []types.Type{tL, tL, tL}, tY},
 		{"stdev", []types.Type{tL}, tR},
 		{"stdev", []types.Type{tI}, tR},
+		{"stdev", []types.Type{tTS}, tR}, // Summable: a timespan in ticks
 		{"stdevif", []types.Type{tL, tB}, tR},
+		{"variance", []types.Type{tTS}, tR},
 		{"stdevp", []types.Type{tR}, tR},
 		{"variance", []types.Type{tL}, tR},
 		{"varianceif", []types.Type{tR, tB}, tR},
@@ -368,6 +371,23 @@ func TestTypingFixesEval(t *testing.T) {
 		{"bin_at", A(I(17), I(5), I(1)), L(16)},
 		{"bin_at", A(L(6), L(2), R(0.5)), R(4.5)},
 	})
+}
+
+func TestMomentsOfTimespans(t *testing.T) {
+	spans := col(TS("1s"), TS("3s"), N(types.TimeSpan))
+	for _, c := range []struct {
+		name string
+		want float64
+	}{
+		{"stdev", math.Sqrt2 * 1e7},
+		{"variance", 2e14},
+		{"stdevp", 1e7},
+		{"variancep", 1e14},
+	} {
+		if got := aggregate(t, c.name, []types.Type{tTS}, spans); !sameValue(got, R(c.want)) {
+			t.Errorf("%s(timespan) = %s, want real(%g) ticks", c.name, show(got), c.want)
+		}
+	}
 }
 
 func TestPercentileTypes(t *testing.T) {
