@@ -157,9 +157,13 @@ func (b *binder) multiAgg(call *ast.CallExpr, ac *ctx, in *tabular, nm *namer, n
 			b.errorf(call, "percentiles(): expects at least 2 arguments, got %d", len(call.Args))
 			return []types.Column{{Name: "", Type: Unknown}}
 		}
-		t := argTypes[0]
-		if t == Unknown || t == types.Dynamic {
-			t = types.Real
+		t := types.Real // the executor's type: the aggregate's own rule
+		if argTypes[0] != Unknown {
+			if a, ok := functions.LookupAggregate("percentiles"); ok {
+				if rt, err := a.Result(argTypes); err == nil {
+					t = rt
+				}
+			}
 		}
 		base := exprName(call.Args[0])
 		for _, p := range call.Args[1:] {

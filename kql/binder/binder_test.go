@@ -67,6 +67,8 @@ func TestSchemaInference(t *testing.T) {
 		{"arg_max named", "T | summarize (t, c) = arg_min(Timestamp, Count)", "(t:datetime, c:long)", false},
 		{"take_any", "U | summarize take_any(Dept), take_any(*) by User", "(User:string, Dept:string, Count:string)", false},
 		{"percentiles", "T | summarize percentiles(Ratio, 50, 95.5), percentile(Count, 90)", "(percentile_Ratio_50:real, percentile_Ratio_95_5:real, percentile_Count_90:long)", false},
+		// an int's percentiles are longs, a decimal's reals, as the executor makes them
+		{"percentiles of int", "T | summarize percentiles(Small, 50), percentiles(todecimal(Ratio), 90)", "(percentile_Small_50:long, percentile_Ratio_90:real)", false},
 		{"count operator", "T | count", "(Count:long)", false},
 		{"distinct", "T | distinct User, Props.a", "(User:string, Props_a:dynamic)", false},
 		{"distinct star", "U | distinct *", "(User:string, Dept:string, Count:string)", false},
