@@ -10,6 +10,7 @@ package auditlog
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
@@ -94,6 +96,7 @@ var exportColumns = map[string]string{
 // Skipped with their line; an error means the file as a whole is not an
 // audit log export.
 func (im *Import) Read(data []byte, name string) error {
+	data = fromUTF16(data)
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	lineOff := 0
 	// Export-Csv without -NoTypeInformation (Windows PowerShell) writes
@@ -209,6 +212,26 @@ func (im *Import) Read(data []byte, name string) error {
 		im.Records = append(im.Records, r)
 	}
 	return nil
+}
+
+// fromUTF16 converts UTF-16 text (marked by its byte order mark, as
+// Windows PowerShell's Out-File and Excel's "Unicode text" write it) to
+// UTF-8; other data is returned as is.
+func fromUTF16(data []byte) []byte {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		order = binary.BigEndian
+	default:
+		return data
+	}
+	units := make([]uint16, 0, len(data)/2)
+	for i := 2; i+1 < len(data); i += 2 {
+		units = append(units, order.Uint16(data[i:]))
+	}
+	return []byte(string(utf16.Decode(units)))
 }
 
 // auditData returns row i's AuditData object, or why there is none.

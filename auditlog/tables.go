@@ -82,52 +82,64 @@ var cloudFillers = map[string]filler{
 // computed (officeFillers). Values that do not fit their column's type
 // are left null and returned as issues.
 func OfficeActivity(recs []Record) (*table.Table, []Issue) {
-	return build("OfficeActivity", recs, func(col string) filler {
-		if f, ok := officeFillers[col]; ok {
-			return f
-		}
-		key := col
-		if k, ok := officeRenames[col]; ok {
-			key = k
-		}
-		return func(r *Record) any { return r.Data.Prop(key) }
-	})
+	return build("OfficeActivity", recs, officeFillers, officeRenames, true)
 }
 
 // CloudAppEvents maps records to the Defender XDR CloudAppEvents table,
 // one row each, RawEventData holding the whole record.
 func CloudAppEvents(recs []Record) (*table.Table, []Issue) {
-	return build("CloudAppEvents", recs, func(col string) filler { return cloudFillers[col] })
+	return build("CloudAppEvents", recs, cloudFillers, nil, false)
 }
 
-func build(name string, recs []Record, fill func(col string) filler) (*table.Table, []Issue) {
+// build makes table name from recs: columns in fillers are computed; with
+// copy, every other column takes the AuditData property of its name (or
+// its renames entry).
+func build(name string, recs []Record, fillers map[string]filler, renames map[string]string, copy bool) (*table.Table, []Issue) {
 	schema, ok := schemas.Lookup(name)
 	if !ok {
 		panic("auditlog: no built-in schema for " + name)
 	}
-	t := table.New(name, schema)
-	var issues []Issue
+	t := &table.Table{Name: name}
+	fill := make([]filler, len(schema))
+	byKey := map[string][]int{} // AuditData property -> columns it fills
 	for j, c := range schema {
-		f := fill(c.Name)
-		col := t.Columns[j]
-		for i := range recs {
-			r := &recs[i]
-			var v any
-			if f != nil {
-				v = f(r)
+		t.Columns = append(t.Columns, table.NewColumn(c.Name, c.Type, len(recs)))
+		if f, ok := fillers[c.Name]; ok {
+			fill[j] = f
+		} else if copy {
+			key := c.Name
+			if k, ok := renames[c.Name]; ok {
+				key = k
 			}
-			val, ok := convert(v, c.Type)
-			if !ok {
-				issues = append(issues, Issue{File: r.File, Line: r.Line,
-					Msg: fmt.Sprintf("%s.%s: %s is not a %s; left empty", name, c.Name, clip(text(v)), c.Type)})
-			}
-			col.Append(val)
+			byKey[key] = append(byKey[key], j)
 		}
 	}
-	// Issues in record order, as a reader of the export meets them.
-	slices.SortStableFunc(issues, func(a, b Issue) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
-	})
+	var issues []Issue
+	row := make([]any, len(schema))
+	for i := range recs {
+		r := &recs[i]
+		clear(row)
+		// One pass over the record's properties rather than a lookup per
+		// column: records have tens of properties, the table over a hundred columns.
+		for k, key := range r.Data.Keys {
+			for _, j := range byKey[key] {
+				row[j] = r.Data.Value(k)
+			}
+		}
+		for j, f := range fill {
+			if f != nil {
+				row[j] = f(r)
+			}
+		}
+		for j, c := range schema {
+			val, ok := convert(row[j], c.Type)
+			if !ok {
+				issues = append(issues, Issue{File: r.File, Line: r.Line,
+					Msg: fmt.Sprintf("%s.%s: %s is not a %s; left empty", name, c.Name, clip(text(row[j])), c.Type)})
+			}
+			t.Columns[j].Append(val)
+		}
+	}
 	return t, issues
 }
 
