@@ -291,10 +291,12 @@ func firstLine(data []byte) []byte {
 
 // recordLines returns the line on which each record after the header
 // starts, skipping blank lines as the workspace CSV reader does. A quote
-// toggles quoting; a doubled quote inside a quoted field toggles twice.
+// opens a quoted field only at the field's start (elsewhere it is text);
+// inside one, a doubled quote is a quote and a single one closes it.
 func recordLines(data []byte) []int {
 	var starts []int
-	line, quoted, inRecord, header := 1, false, false, true
+	line, header := 1, true
+	inRecord, quoted, fieldStart := false, false, true
 	for i := 0; i < len(data); i++ {
 		c := data[i]
 		if !inRecord {
@@ -305,19 +307,31 @@ func recordLines(data []byte) []int {
 			if c == '\r' && i+1 < len(data) && data[i+1] == '\n' {
 				continue
 			}
-			inRecord = true
+			inRecord, fieldStart = true, true
 			if !header {
 				starts = append(starts, line)
 			}
 		}
-		switch c {
-		case '"':
-			quoted = !quoted
-		case '\n':
-			line++
-			if !quoted {
-				inRecord, header = false, false
+		switch {
+		case quoted:
+			if c == '"' {
+				if i+1 < len(data) && data[i+1] == '"' {
+					i++
+				} else {
+					quoted = false
+				}
+			} else if c == '\n' {
+				line++
 			}
+		case c == '"' && fieldStart:
+			quoted, fieldStart = true, false
+		case c == ',':
+			fieldStart = true
+		case c == '\n':
+			line++
+			inRecord, header = false, false
+		default:
+			fieldStart = false
 		}
 	}
 	return starts
