@@ -68,6 +68,11 @@ type Workspace struct {
 	End       time.Time // the instant the data ends at (workspace.json "end"); zero if unset
 	Generator string    // workspace.json "generator", for generated tenants
 	Seed      int64     // workspace.json "seed"
+	// Clock is workspace.json "clock": "end" has queries take End as
+	// now(), so ago() windows find data that ended in the past (a
+	// generated tenant, an imported investigation); "real" keeps the real
+	// clock; empty leaves it to the reader (generated tenants pin it).
+	Clock string
 	// For CSV files exported from the Log Analytics portal: the zone of
 	// "[Local Time]" columns (workspace.json "timeZone", an IANA name; nil:
 	// this machine's) and the order of slashed dates ("dateOrder": MDY or
@@ -113,6 +118,7 @@ type workspaceFile struct {
 	Seed      json.RawMessage `json:"seed"`
 	TimeZone  string          `json:"timeZone"`
 	DateOrder string          `json:"dateOrder"`
+	Clock     string          `json:"clock"`
 }
 
 // Open reads dir/workspace.json (optional) and lists the tables in dir.
@@ -215,6 +221,15 @@ func (w *Workspace) readSettings() error {
 		w.Name = s.Name
 	}
 	w.Generator = s.Generator
+	switch s.Clock {
+	case "", "end", "real":
+		w.Clock = s.Clock
+	default:
+		return fmt.Errorf("%s: clock: %q is neither \"end\" (now() is the data's end) nor \"real\"", file, s.Clock)
+	}
+	if s.Clock == "end" && s.End == "" {
+		return fmt.Errorf("%s: clock: \"end\" needs the data's end in \"end\"", file)
+	}
 	if s.End != "" {
 		ticks, ok := parseDateTime([]byte(s.End))
 		if !ok {
@@ -391,6 +406,42 @@ func oneDocument(buf []byte) bool {
 	}
 	_, ok := get(ms, "FrameType")
 	return buf[first] == '[' && ok
+}
+
+// RecordEnd notes in dir/workspace.json that the data ends at end: "end"
+// becomes end unless a later one is there, and "clock" becomes "end"
+// unless the file says otherwise, so that queries written with ago() find
+// imported data whenever they run. Other settings are kept.
+func RecordEnd(dir string, end time.Time) error {
+	file := filepath.Join(dir, "workspace.json")
+	settings := map[string]any{}
+	data, err := os.ReadFile(file)
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(data, &settings); err != nil {
+			return fmt.Errorf("%s: %v", file, err)
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("workspace: %w", err)
+	}
+	end = end.UTC()
+	if old, ok := settings["end"].(string); ok {
+		if ticks, ok := parseDateTime([]byte(old)); ok && types.TicksToTime(ticks).After(end) {
+			end = types.TicksToTime(ticks)
+		}
+	}
+	settings["end"] = end.Format(time.RFC3339Nano)
+	if _, ok := settings["clock"]; !ok {
+		settings["clock"] = "end"
+	}
+	out, err := json.MarshalIndent(settings, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(file, func(w io.Writer) error {
+		_, err := w.Write(append(out, '\n'))
+		return err
+	})
 }
 
 // cutAtRecord trims a prefix of a file to its last whole record.

@@ -103,6 +103,8 @@ func TestOpenErrors(t *testing.T) {
 		{"two files", map[string]string{"T.csv": "A\n", "T.jsonl": ""}, "table T has two files, T.csv and T.jsonl; remove one"},
 		{"bad zone", map[string]string{"workspace.json": `{"timeZone": "Mars/Olympus"}`}, `workspace.json: timeZone: "Mars/Olympus" is not a time zone name (an IANA name such as Europe/London): unknown time zone Mars/Olympus`},
 		{"bad date order", map[string]string{"workspace.json": `{"dateOrder": "YDM"}`}, `workspace.json: dateOrder: "YDM" is neither MDY (02/25/2026) nor DMY (25/02/2026)`},
+		{"bad clock", map[string]string{"workspace.json": `{"clock": "stopped", "end": "2026-01-01T00:00:00Z"}`}, `workspace.json: clock: "stopped" is neither "end" (now() is the data's end) nor "real"`},
+		{"clock without end", map[string]string{"workspace.json": `{"clock": "end"}`}, `workspace.json: clock: "end" needs the data's end in "end"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -403,5 +405,38 @@ func TestDefaultBuiltinSchemas(t *testing.T) {
 	custom, _, _ := w.Load(context.Background(), "MyTable_CL")
 	if s := custom.Schema().String(); s != "(TimeGenerated:datetime, ResultType:long)" {
 		t.Fatalf("unknown table should be inferred: %s", s)
+	}
+}
+
+// RecordEnd keeps the latest end and the settings it does not own.
+func TestRecordEnd(t *testing.T) {
+	dir := t.TempDir()
+	mar := time.Date(2026, 3, 2, 11, 50, 2, 0, time.UTC)
+	if err := RecordEnd(dir, mar); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(dir, Options{})
+	if err != nil || !w.End.Equal(mar) || w.Clock != "end" {
+		t.Fatalf("after the first import: end %v clock %q err %v", w.End, w.Clock, err)
+	}
+	// An earlier import keeps the later end; a user's settings survive.
+	writeFiles(t, dir, map[string]string{"workspace.json": `{"end": "2026-03-02T11:50:02Z", "clock": "real", "timeZone": "Europe/Paris"}`})
+	if err := RecordEnd(dir, mar.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	w, err = Open(dir, Options{})
+	if err != nil || !w.End.Equal(mar) || w.Clock != "real" || w.TimeZone == nil || w.TimeZone.String() != "Europe/Paris" {
+		t.Fatalf("after the second import: end %v clock %q zone %v err %v", w.End, w.Clock, w.TimeZone, err)
+	}
+	// A later one moves it.
+	if err := RecordEnd(dir, mar.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ = Open(dir, Options{}); !w.End.Equal(mar.Add(24 * time.Hour)) {
+		t.Fatalf("end = %v", w.End)
+	}
+	writeFiles(t, dir, map[string]string{"workspace.json": `{"end": `})
+	if err := RecordEnd(dir, mar); err == nil || !strings.Contains(err.Error(), "workspace.json") {
+		t.Fatalf("bad workspace.json: err = %v", err)
 	}
 }

@@ -98,6 +98,10 @@ func (p *Provider) Describe() string {
 	if p.sample {
 		d = "embedded KQL engine on the built-in sample tenant"
 	}
+	// a stopped clock changes every ago(): say so
+	if p.generated() && !p.sample {
+		d += "; now() is " + types.FormatDateTime(types.TimeToTicks(p.End())) + ", where the data ends (workspace.json clock)"
+	}
 	// which database answers geo_info_from_ip_address(), once connected
 	if g := p.GeoIP(); g != "" {
 		d += "; GeoIP " + g
@@ -276,15 +280,26 @@ func (p *Provider) End() time.Time {
 	return time.Time{}
 }
 
-// generated reports whether the data is a generated tenant (the built-in
-// sample, or a folder written by huntbook sample): its clock stops at the
-// instant the data ends, so queries written with ago() find the stories
-// whenever they run. Real exports keep the real clock.
+// generated reports whether the data's clock stops where it ends: a
+// generated tenant (the built-in sample, or a folder written by huntbook
+// sample) or a folder whose workspace.json says clock "end" (huntbook
+// import writes it), so queries written with ago() find the data whenever
+// they run. Other exports keep the real clock.
 func (p *Provider) generated() bool {
 	if p.sample {
 		return true
 	}
-	return len(p.spaces) > 0 && p.spaces[0].Generator != "" && !p.spaces[0].End.IsZero()
+	if len(p.spaces) == 0 || p.spaces[0].End.IsZero() {
+		return false
+	}
+	// workspace.json "clock" says; by default a generated tenant's stops
+	switch p.spaces[0].Clock {
+	case "end":
+		return true
+	case "real":
+		return false
+	}
+	return p.spaces[0].Generator != ""
 }
 
 // Tables lists every table with its schema.

@@ -179,6 +179,44 @@ func TestGeneratedFolderPinsNow(t *testing.T) {
 	}
 }
 
+// workspace.json "clock" decides whether now() stops where the data ends:
+// "end" (what huntbook import writes) stops it for an export, "real" keeps
+// the real clock even for a generated tenant, and an export without it
+// keeps the real clock.
+func TestClockSetting(t *testing.T) {
+	tests := []struct {
+		name, settings string
+		pinned         bool
+	}{
+		{"import", `{"end": "2026-03-02T11:50:02Z", "clock": "end"}`, true},
+		{"export with an end only", `{"end": "2026-03-02T11:50:02Z"}`, false},
+		{"generated, clock real", `{"end": "2026-03-02T11:50:02Z", "generator": "huntbook sample", "clock": "real"}`, false},
+		{"generated", `{"end": "2026-03-02T11:50:02Z", "generator": "huntbook sample"}`, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, body := range map[string]string{"workspace.json": tc.settings, "T.csv": "A\n1\n"} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p, err := New("", []string{dir}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := run(t, p.NewSession(), "print now()", providers.QueryOptions{})
+			got := res[0].Table.Columns[0].Value(0).String()
+			if pinned := got == "2026-03-02T11:50:02Z"; pinned != tc.pinned {
+				t.Fatalf("now() = %s, pinned %v, want %v", got, pinned, tc.pinned)
+			}
+			if says := strings.Contains(p.Describe(), "now() is 2026-03-02T11:50:02Z, where the data ends"); says != tc.pinned {
+				t.Errorf("Describe() = %q", p.Describe())
+			}
+		})
+	}
+}
+
 // The default sample tenant ends at the current hour, so each hour of use
 // writes a new one: older ones of the same configuration are pruned, others
 // are left alone.
