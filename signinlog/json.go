@@ -1,0 +1,384 @@
+package signinlog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/huntbook/huntbook/kql/types"
+)
+
+// readJSON reads the JSON shapes: an array of signIn objects (the portal's
+// JSON download, ConvertTo-Json), a Graph list page {"value": [...]},
+// diagnostic records {"records": [...]}, one signIn object, several of
+// these one after another, or JSON lines. Arrays are streamed element by
+// element, so a download of a hundred thousand sign-ins is never held
+// twice.
+func (im *Import) readJSON(data []byte, name string) error {
+	lc := &lineCounter{data: data, line: 1}
+	start := skipSpace(data, 0)
+	if jsonLines(data, start) {
+		return im.readJSONLines(data, name)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	fail := func(err error) error {
+		off := int(dec.InputOffset())
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			off = int(se.Offset)
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+			// Cut short (a partial download or copy): the last line.
+			off = len(bytes.TrimRight(data, " \t\r\n"))
+			return fmt.Errorf("%s:%d: not valid JSON: the file ends inside a value (cut short?)", name, lc.at(off))
+		}
+		return fmt.Errorf("%s:%d: not valid JSON: %v", name, lc.at(off), err)
+	}
+	truncated := false
+	for {
+		off := skipSpace(data, int(dec.InputOffset()))
+		if off >= len(data) {
+			break
+		}
+		line := lc.at(off)
+		switch data[off] {
+		case '[':
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
+			if err := im.streamArray(dec, data, lc, name, "", &truncated); err != nil {
+				return fail(err)
+			}
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
+		case '{':
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
+			var members []member
+			list := ""
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return fail(err)
+				}
+				key, _ := kt.(string)
+				// A Graph page's value or a diagnostic export's records:
+				// streamed rather than decoded whole.
+				if (key == "value" || key == "records") && list == "" && nextIs(data, int(dec.InputOffset()), '[') {
+					list = key
+					if _, err := dec.Token(); err != nil {
+						return fail(err)
+					}
+					if err := im.streamArray(dec, data, lc, name, key, &truncated); err != nil {
+						return fail(err)
+					}
+					if _, err := dec.Token(); err != nil {
+						return fail(err)
+					}
+					continue
+				}
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return fail(err)
+				}
+				members = append(members, member{key, raw})
+			}
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
+			if list != "" {
+				for _, m := range members {
+					if m.key == "@odata.nextLink" {
+						im.Notes = append(im.Notes, fmt.Sprintf("%s:%d: a Graph page with more after it (@odata.nextLink): "+
+							"save every page (follow @odata.nextLink) and import them together", name, line))
+					}
+				}
+				continue
+			}
+			b := types.NewBagCap(len(members))
+			for _, m := range members {
+				v, err := types.ParseJSON(string(m.raw))
+				if err != nil {
+					return fail(err)
+				}
+				b.Set(m.key, v)
+			}
+			im.signIn(b, name, line, "", &truncated)
+		default:
+			return fmt.Errorf("%s:%d: not JSON: want an array of sign-ins, a Graph page {\"value\": [...]} or one object per line", name, line)
+		}
+	}
+	if truncated {
+		im.Notes = append(im.Notes, name+": nested objects were written as .NET type names "+
+			"(Microsoft.Graph.PowerShell.Models...): ConvertTo-Json stops at depth 2 unless told; "+
+			"export again with ConvertTo-Json -Depth 10 to keep status, location and deviceDetail")
+	}
+	return nil
+}
+
+type member struct {
+	key string
+	raw json.RawMessage
+}
+
+// streamArray reads the elements of the array whose '[' dec has just
+// read, each as one sign-in named key[i].
+func (im *Import) streamArray(dec *json.Decoder, data []byte, lc *lineCounter, name, key string, truncated *bool) error {
+	for i := 0; dec.More(); i++ {
+		off := skipSpace(data, int(dec.InputOffset()))
+		if off < len(data) && data[off] == ',' {
+			off = skipSpace(data, off+1)
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return err
+		}
+		v, err := types.ParseJSON(string(raw))
+		if err != nil {
+			return err
+		}
+		im.signIn(v, name, lc.at(off), fmt.Sprintf("%s[%d]", key, i), truncated)
+	}
+	return nil
+}
+
+// nextIs reports whether the next byte after spaces and a colon is c.
+func nextIs(data []byte, i int, c byte) bool {
+	i = skipSpace(data, i)
+	if i < len(data) && data[i] == ':' {
+		i = skipSpace(data, i+1)
+	}
+	return i < len(data) && data[i] == c
+}
+
+// jsonLines reports whether data is JSON lines: its first value is an
+// object that ends on its first line, and another object starts after it.
+func jsonLines(data []byte, start int) bool {
+	if start >= len(data) || data[start] != '{' {
+		return false
+	}
+	nl := bytes.IndexByte(data[start:], '\n')
+	if nl < 0 {
+		return false
+	}
+	first := bytes.TrimSpace(data[start : start+nl])
+	next := skipSpace(data, start+nl)
+	return json.Valid(first) && next < len(data) && data[next] == '{'
+}
+
+// readJSONLines reads one JSON value a line; a line that is not JSON is
+// skipped and reported, and the lines after it are still read.
+func (im *Import) readJSONLines(data []byte, name string) error {
+	truncated := false
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		v, err := types.ParseJSON(string(line))
+		if err != nil {
+			why := err.Error()
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				why = "the line ends inside a value"
+			}
+			im.skip(name, n+1, "", fmt.Sprintf("not valid JSON (%s): %s", why, clip(string(line))))
+			continue
+		}
+		// A line may hold a whole Graph page or an array.
+		switch x := v.(type) {
+		case []any:
+			for i, e := range x {
+				im.signIn(e, name, n+1, fmt.Sprintf("[%d]", i), &truncated)
+			}
+			continue
+		case *types.Bag:
+			if list, key := pageList(x); list != nil {
+				for i, e := range list {
+					im.signIn(e, name, n+1, fmt.Sprintf("%s[%d]", key, i), &truncated)
+				}
+				continue
+			}
+		}
+		im.signIn(v, name, n+1, "", &truncated)
+	}
+	if truncated {
+		im.Notes = append(im.Notes, name+": nested objects were written as .NET type names: export again with ConvertTo-Json -Depth 10")
+	}
+	return nil
+}
+
+// pageList is a Graph page's value array or a diagnostic export's records.
+func pageList(b *types.Bag) ([]any, string) {
+	for _, k := range []string{"value", "records"} {
+		if l, ok := b.Prop(k).([]any); ok {
+			return l, k
+		}
+	}
+	return nil, ""
+}
+
+// signIn turns one JSON value into a sign-in, or says why it cannot be one.
+func (im *Import) signIn(v any, name string, line int, where string, truncated *bool) {
+	b, ok := v.(*types.Bag)
+	if !ok {
+		im.skip(name, line, where, "not a JSON object: "+clip(types.DynamicJSON(v)))
+		return
+	}
+	s := SignIn{File: name, Line: line, Where: where, Interactive: !nonInteractiveName(name)}
+	var recTime any
+	// An Azure Monitor diagnostic record (storage account or event hub
+	// archive): the signIn is under properties.
+	if p, ok := prop(b, "properties").(*types.Bag); ok && (prop(b, "category") != nil || prop(b, "operationName") != nil) {
+		s.Tenant = text(prop(b, "tenantId"))
+		switch cat := text(prop(b, "category")); strings.ToLower(cat) {
+		case "noninteractiveusersigninlogs":
+			s.Interactive = false
+		case "signinlogs", "":
+			s.Interactive = true
+		default:
+			im.skip(name, line, where, fmt.Sprintf("a %s record, not a user sign-in: only SignInLogs and NonInteractiveUserSignInLogs are imported", cat))
+			return
+		}
+		recTime = prop(b, "time")
+		b = p
+	}
+	data := normalize(b, truncated)
+	// Service principal and managed identity sign-ins (Graph beta's
+	// signInEventTypes) belong to other tables.
+	if kinds, ok := data.Prop("signInEventTypes").([]any); ok {
+		for _, t := range kinds {
+			switch text(t) {
+			case "servicePrincipal", "managedIdentity":
+				im.skip(name, line, where, fmt.Sprintf("a %s sign-in: only user sign-ins are imported", text(t)))
+				return
+			case "nonInteractiveUser":
+				s.Interactive = false
+			case "interactiveUser":
+				s.Interactive = true
+			}
+		}
+	}
+	ct := data.Prop("createdDateTime")
+	if ct == nil {
+		ct = recTime
+	}
+	if ct == nil {
+		im.skip(name, line, where, "no createdDateTime: the sign-in has no time")
+		return
+	}
+	ticks, ok := parseTime(ct)
+	if !ok {
+		im.skip(name, line, where, fmt.Sprintf("createdDateTime %s is not a datetime", clip(text(ct))))
+		return
+	}
+	s.Time, s.Data = ticks, data
+	s.ID = text(data.Prop("id"))
+	if ia, ok := toBool(data.Prop("isInteractive")); ok {
+		s.Interactive = ia
+	}
+	im.add(s)
+}
+
+// prop is b's property k in any case (PowerShell writes PascalCase).
+func prop(b *types.Bag, k string) any {
+	if v, ok := b.Get(k); ok {
+		return v
+	}
+	for i, key := range b.Keys {
+		if strings.EqualFold(key, k) {
+			return b.Value(i)
+		}
+	}
+	return nil
+}
+
+// normalize copies a signIn object with Graph's camelCase names at every
+// level: PowerShell's PascalCase ones lowered (IPAddress becomes
+// ipAddress), its AdditionalProperties folded into their object, and
+// Graph's @odata annotations dropped. Values ConvertTo-Json wrote as a
+// type name (it stops at depth 2) are dropped and flagged in truncated.
+func normalize(b *types.Bag, truncated *bool) *types.Bag {
+	out := types.NewBagCap(b.Len())
+	var extra *types.Bag
+	for i, k := range b.Keys {
+		if strings.HasPrefix(k, "@odata.") {
+			continue
+		}
+		v := normalizeValue(b.Value(i), truncated)
+		key := lowerKey(k)
+		if key == "additionalProperties" {
+			extra, _ = v.(*types.Bag)
+			continue
+		}
+		out.Set(key, v)
+	}
+	if extra != nil {
+		for i, k := range extra.Keys {
+			if _, ok := out.Get(k); !ok {
+				out.Set(k, extra.Value(i))
+			}
+		}
+	}
+	return out
+}
+
+func normalizeValue(v any, truncated *bool) any {
+	switch x := v.(type) {
+	case *types.Bag:
+		return normalize(x, truncated)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = normalizeValue(e, truncated)
+		}
+		return out
+	case string:
+		if strings.HasPrefix(x, "Microsoft.Graph.PowerShell.Models.") {
+			*truncated = true
+			return nil
+		}
+	}
+	return v
+}
+
+// lowerKey turns a PascalCase name into camelCase: ErrorCode is
+// errorCode, IPAddress ipAddress, ID id; camelCase names stay as they are.
+func lowerKey(k string) string {
+	n := 0
+	for n < len(k) && k[n] >= 'A' && k[n] <= 'Z' {
+		n++
+	}
+	switch {
+	case n == 0:
+		return k
+	case n == len(k):
+		return strings.ToLower(k)
+	case n > 1:
+		n-- // the last capital starts the next word
+	}
+	return strings.ToLower(k[:n]) + k[n:]
+}
+
+// lineCounter turns byte offsets into line numbers, counting forward from
+// the last offset asked (offsets mostly come in order).
+type lineCounter struct {
+	data []byte
+	pos  int
+	line int
+}
+
+func (c *lineCounter) at(off int) int {
+	off = min(off, len(c.data))
+	if off < c.pos {
+		c.pos, c.line = 0, 1
+	}
+	c.line += bytes.Count(c.data[c.pos:off], []byte("\n"))
+	c.pos = off
+	return c.line
+}
