@@ -238,7 +238,7 @@ func (im *Import) readCSV(data []byte, name string) error {
 		im.Notes = append(im.Notes, fmt.Sprintf("%s: columns not recognised, left out: %s", name, strings.Join(unknown, ", ")))
 	}
 	if len(noColumn) > 0 {
-		im.Notes = append(im.Notes, fmt.Sprintf("%s: columns with no SigninLogs column, left out: %s", name, strings.Join(noColumn, ", ")))
+		im.Notes = append(im.Notes, fmt.Sprintf("%s: columns no sign-in table has, left out: %s", name, strings.Join(noColumn, ", ")))
 	}
 
 	// The header again with unique names; the cells as text, the time as a

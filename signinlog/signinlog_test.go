@@ -73,7 +73,7 @@ func TestReadShapes(t *testing.T) {
 			[]string{portalJSON + ":243: [3]: not a JSON object: \"\\\"truncated by a text editor\\\"\""}, nil},
 		{portalCSV, all, nil,
 			[]string{portalCSV + ":4: no sign-in time: Date (UTC) is empty or not a datetime"},
-			[]string{`columns with no SigninLogs column, left out: "Incoming token type", "Original transfer method"`,
+			[]string{`columns no sign-in table has, left out: "Incoming token type", "Original transfer method"`,
 				"taken as interactive (SigninLogs)"}},
 		{nonInterCSV, nil, []string{idRefresh}, nil,
 			[]string{"taken as non-interactive (AADNonInteractiveUserSignInLogs)"}},
