@@ -14,6 +14,8 @@ import (
 	"github.com/huntbook/huntbook/kql/types"
 	"github.com/huntbook/huntbook/msticconfig"
 	"github.com/huntbook/huntbook/providers"
+	_ "github.com/huntbook/huntbook/providers/defender"
+	"github.com/huntbook/huntbook/providers/defender/defendertest"
 	_ "github.com/huntbook/huntbook/providers/kusto"
 	"github.com/huntbook/huntbook/providers/kusto/kustotest"
 	_ "github.com/huntbook/huntbook/providers/local"
@@ -218,4 +220,119 @@ func tableDiff(got, want *table.Table) string {
 		}
 	}
 	return ""
+}
+
+const defenderYAML = `
+Azure:
+  cloud: global
+  auth_methods: ["cli", "devicecode"]
+  tenant_id: "11111111-86f1-41af-91ab-2d7cd011db47"
+DataProviders:
+  MicrosoftDefender:
+    Args:
+      TenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47"
+      ClientId: "69d28fd7-42a5-48bc-a619-af56397b3333"
+      ClientSecret:
+        EnvironmentVar: "HB_TEST_DEFENDER_SECRET"
+      Cloud: eu
+  MicrosoftDefender-Lab:
+    Args:
+      ClientId: "69d28fd7-42a5-48bc-a619-af56397b4444"
+      UserName: analyst@contoso.com
+      Api: m365d
+`
+
+func TestFromConfigDefender(t *testing.T) {
+	cfg, err := msticconfig.Parse("msticpyconfig.yaml", []byte(defenderYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := providers.Available(cfg), []string{"local", "MicrosoftDefender", "MicrosoftDefender-Lab"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Available = %v, want %v", got, want)
+	}
+	t.Setenv("HB_TEST_DEFENDER_SECRET", "s3cret-defender-xyz")
+	cases := []struct {
+		cfg                *msticconfig.Config
+		name, entry        string
+		describe, notShown []string
+	}{
+		{cfg, "defender", "MicrosoftDefender", []string{"Microsoft Graph runHuntingQuery at graph.microsoft.com", "tenant 72f988bf-86f1-41af-91ab-2d7cd011db47", "auth: clientsecret"}, nil},
+		{cfg, "MicrosoftDefender", "MicrosoftDefender", []string{"graph.microsoft.com"}, nil},
+		{cfg, "M365D", "MicrosoftDefender", []string{"Microsoft Graph runHuntingQuery"}, nil},
+		// MDE implies its own API; the entry's Cloud picks the regional host.
+		{cfg, "mde", "MicrosoftDefender", []string{"Defender for Endpoint advanced queries API at api-eu.securitycenter.microsoft.com"}, nil},
+		// An instance: no secret, so the Azure auth methods sign the user in;
+		// the Azure tenant applies; Api picks the Defender XDR API.
+		{cfg, "microsoftdefender-lab", "MicrosoftDefender-Lab", []string{"Defender XDR advanced hunting API at api.security.microsoft.com", "tenant 11111111-86f1-41af", "auth: cli, devicecode"}, nil},
+		{cfg, "Defender-Lab", "MicrosoftDefender-Lab", []string{"api.security.microsoft.com"}, nil},
+		// No entry and no file: the defaults.
+		{nil, "DEFENDER", "defender", []string{"graph.microsoft.com, auth: ", "msi, cli, devicecode"}, []string{"tenant"}},
+	}
+	for _, c := range cases {
+		p, err := providers.FromConfig(c.cfg, c.name, nil)
+		if err != nil {
+			t.Errorf("%q: %v", c.name, err)
+			continue
+		}
+		d := p.Describe()
+		if p.Kind() != "defender" || p.Name() != c.entry {
+			t.Errorf("%q: kind %s entry %s, want defender %s", c.name, p.Kind(), p.Name(), c.entry)
+		}
+		for _, w := range c.describe {
+			if !strings.Contains(d, w) {
+				t.Errorf("%q: Describe = %q, want it to contain %q", c.name, d, w)
+			}
+		}
+		for _, w := range append(c.notShown, "s3cret-defender-xyz") {
+			if strings.Contains(d, w) {
+				t.Errorf("%q: Describe = %q shows %q", c.name, d, w)
+			}
+		}
+	}
+	for _, c := range []struct {
+		cfg  *msticconfig.Config
+		name string
+		want string
+	}{
+		{cfg, "defender-Nope", `no DataProviders.MicrosoftDefender-Nope entry in msticpyconfig.yaml (available: local, MicrosoftDefender, MicrosoftDefender-Lab)`},
+		{nil, "defender-Lab", "no msticpyconfig.yaml loaded"},
+		{cfg, "defenders", `no provider named "defenders"`},
+	} {
+		if _, err := providers.FromConfig(c.cfg, c.name, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want %q", c.name, err, c.want)
+		}
+	}
+	os.Unsetenv("HB_TEST_DEFENDER_SECRET")
+	if _, err := providers.FromConfig(cfg, "defender", nil); err == nil || !strings.Contains(err.Error(), "DataProviders.MicrosoftDefender.Args.ClientSecret") {
+		t.Errorf("unset secret: %v", err)
+	}
+}
+
+// The configured provider, pointed at a local fake with overrides, answers.
+func TestFromConfigDefenderQueries(t *testing.T) {
+	cfg, err := msticconfig.Parse("msticpyconfig.yaml", []byte(defenderYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := defendertest.NewServer(map[string]*table.Table{"DeviceInfo": events()}, time.Time{})
+	defer srv.Close()
+	t.Setenv("HB_TEST_DEFENDER_TOKEN", srv.Token)
+	t.Setenv("HB_TEST_DEFENDER_SECRET", "s3cret-defender-xyz")
+	for _, name := range []string{"defender", "Defender-Lab"} {
+		api := map[string]string{"defender": "graph", "Defender-Lab": "m365d"}[name]
+		p, err := providers.FromConfig(cfg, name, map[string]string{"endpoint": srv.Endpoint(api), "token_env": "HB_TEST_DEFENDER_TOKEN"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.NewSession().Run(context.Background(), "DeviceInfo | summarize n = count()", providers.QueryOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := res[0].Table.Column("n").Ints[0]; got != int64(events().Rows()) {
+			t.Errorf("%s: count %d, want %d", name, got, events().Rows())
+		}
+	}
+	if paths := []string{srv.Requests()[0].Path, srv.Requests()[1].Path}; !reflect.DeepEqual(paths, []string{defendertest.GraphPath, defendertest.M365DPath}) {
+		t.Errorf("paths %v", paths)
+	}
 }

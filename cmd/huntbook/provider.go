@@ -15,6 +15,7 @@ import (
 	"github.com/huntbook/huntbook/providers/local"
 
 	// Remote provider kinds register themselves.
+	_ "github.com/huntbook/huntbook/providers/defender"
 	_ "github.com/huntbook/huntbook/providers/kusto"
 	_ "github.com/huntbook/huntbook/providers/sentinel"
 )

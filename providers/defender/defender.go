@@ -158,6 +158,7 @@ func cloudName(s string) (string, error) {
 // Provider runs advanced hunting queries in one tenant.
 type Provider struct {
 	name     string
+	tenant   string
 	api      api
 	timespan string
 	timeout  time.Duration
@@ -216,7 +217,7 @@ func New(name string, settings map[string]string) (*Provider, error) {
 	if err != nil {
 		return fail(err)
 	}
-	return &Provider{name: name, api: a, timespan: ts, timeout: timeout, cl: cl}, nil
+	return &Provider{name: name, tenant: o.TenantID, api: a, timespan: ts, timeout: timeout, cl: cl}, nil
 }
 
 var timespanRE = regexp.MustCompile(`^(P[0-9YMWDTHS.]+|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z?)(/(P[0-9YMWDTHS.]+|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z?))?$`)
@@ -229,16 +230,20 @@ func (p *Provider) Kind() string { return Kind }
 // API is the API this provider sends queries to: graph, m365d or mde.
 func (p *Provider) API() string { return p.api.name }
 
-// Describe names the API, its host and the auth methods, and what the
-// provider keeps between cells.
+// Describe names the API, its host, the tenant and the auth methods, and
+// what the provider keeps between cells.
 func (p *Provider) Describe() string {
 	u, _ := url.Parse(p.api.endpoint)
 	window := "last 30 days"
 	if p.timespan != "" {
 		window = "timespan " + p.timespan
 	}
-	return fmt.Sprintf("Defender XDR advanced hunting via %s at %s, auth: %s; %s, at most %d rows; let declarations and parameters are re-sent with each query",
-		p.api.label, u.Host, strings.Join(p.cl.Methods, ", "), window, MaxRows)
+	tenant := ""
+	if p.tenant != "" {
+		tenant = ", tenant " + p.tenant
+	}
+	return fmt.Sprintf("Defender XDR advanced hunting via %s at %s%s, auth: %s; %s, at most %d rows; let declarations and parameters are re-sent with each query",
+		p.api.label, u.Host, tenant, strings.Join(p.cl.Methods, ", "), window, MaxRows)
 }
 
 // connectProbe is the query Connect sends: it reads no table, so it works

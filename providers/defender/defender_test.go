@@ -598,7 +598,7 @@ func TestSettings(t *testing.T) {
 			t.Errorf("%+v: %v", h, err)
 			continue
 		}
-		if d := p.Describe(); !strings.Contains(d, " at "+h.host+",") {
+		if d := p.Describe(); !strings.Contains(d, " at "+h.host+", auth") {
 			t.Errorf("%+v: Describe = %q", h, d)
 		}
 	}
