@@ -336,3 +336,45 @@ func TestFromConfigDefenderQueries(t *testing.T) {
 		t.Errorf("paths %v", paths)
 	}
 }
+
+// The Defender XDR APIs answer what the engine computes, through both
+// answer shapes (render hints excepted: the APIs return none).
+func TestSameAnswersThroughDefender(t *testing.T) {
+	tables := map[string]*table.Table{"Events": events()}
+	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	srv := defendertest.NewServer(tables, now)
+	defer srv.Close()
+	t.Setenv("HB_TEST_D_TOKEN", srv.Token)
+	queries := []string{
+		"Events",
+		"Events | where L > 0 and D > ago(3d) | project S, L, D, T",
+		"Events | summarize n = count(), total = sum(L), avg = avg(R), last = max(D) by S, B | order by S asc, B asc",
+		"Events | extend a = toint(Dyn.a), n = Dyn.name | project S, a, n, Dyn | take 4",
+		"print big = 9007199254740993, neg = -1.5e-7, when = datetime(2026-01-02 03:04:05.1234567), span = 1d + 2h, id = guid(6f9619ff-8b86-d011-b42d-00c04fc964ff)",
+	}
+	ctx := context.Background()
+	for _, api := range []string{"graph", "m365d", "mde"} {
+		p, err := providers.Open("defender", "D", srv.Settings(api, "HB_TEST_D_TOKEN"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range queries {
+			ans, err := sentineltest.Engine(tables, now)(ctx, q)
+			if err != nil {
+				t.Fatalf("%s: engine: %v", q, err)
+			}
+			res, err := p.NewSession().Run(ctx, q, providers.QueryOptions{})
+			if err != nil {
+				t.Errorf("%s via %s: %v", q, api, err)
+				continue
+			}
+			if len(res) != 1 {
+				t.Errorf("%s via %s: %d results", q, api, len(res))
+				continue
+			}
+			if diff := tableDiff(res[0].Table, ans.Tables[0]); diff != "" {
+				t.Errorf("%s via %s: %s", q, api, diff)
+			}
+		}
+	}
+}
