@@ -3,9 +3,7 @@ package signinlog
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/huntbook/huntbook/kql/types"
@@ -23,93 +21,77 @@ func (im *Import) readJSON(data []byte, name string) error {
 	if jsonLines(data, start) {
 		return im.readJSONLines(data, name)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
 	fail := func(err error) error {
-		off := int(dec.InputOffset())
-		var se *json.SyntaxError
-		switch {
-		case errors.As(err, &se):
-			off = int(se.Offset)
-		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-			// Cut short (a partial download or copy): the last line.
-			off = len(bytes.TrimRight(data, " \t\r\n"))
-			return fmt.Errorf("%s:%d: not valid JSON: the file ends inside a value (cut short?)", name, lc.at(off))
+		if se, ok := err.(*syntaxError); ok {
+			off := se.off
+			if se.eof {
+				off = len(bytes.TrimRight(data, " \t\r\n")) // the last line
+			}
+			msg := se.msg
+			if se.eof {
+				msg = "the file ends inside a value (cut short?)"
+			}
+			return fmt.Errorf("%s:%d: not valid JSON: %s", name, lc.at(off), msg)
 		}
-		return fmt.Errorf("%s:%d: not valid JSON: %v", name, lc.at(off), err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	truncated := false
-	for {
-		off := skipSpace(data, int(dec.InputOffset()))
-		if off >= len(data) {
-			break
-		}
-		line := lc.at(off)
-		switch data[off] {
+	for i := start; i < len(data); i = skipSpace(data, i) {
+		line := lc.at(i)
+		switch data[i] {
 		case '[':
-			if _, err := dec.Token(); err != nil {
+			next, err := im.parseList(data, i, lc, name, "", &truncated)
+			if err != nil {
 				return fail(err)
 			}
-			if err := im.streamArray(dec, data, lc, name, "", &truncated); err != nil {
-				return fail(err)
-			}
-			if _, err := dec.Token(); err != nil {
-				return fail(err)
-			}
+			i = next
 		case '{':
-			if _, err := dec.Token(); err != nil {
-				return fail(err)
-			}
-			var members []member
+			// A Graph page's value or a diagnostic export's records are
+			// read element by element; any other object is one sign-in.
+			b := types.NewBagCap(8)
 			list := ""
-			for dec.More() {
-				kt, err := dec.Token()
+			i = skipSpace(data, i+1)
+			for i < len(data) && data[i] != '}' {
+				if data[i] != '"' {
+					return fail(jsonErr(data, i, "a property name"))
+				}
+				key, next, err := parseString(data, i)
 				if err != nil {
 					return fail(err)
 				}
-				key, _ := kt.(string)
-				// A Graph page's value or a diagnostic export's records:
-				// streamed rather than decoded whole.
-				if (key == "value" || key == "records") && list == "" && nextIs(data, int(dec.InputOffset()), '[') {
+				i = skipSpace(data, next)
+				if i >= len(data) || data[i] != ':' {
+					return fail(jsonErr(data, i, "':' after a property name"))
+				}
+				i = skipSpace(data, i+1)
+				if (key == "value" || key == "records") && list == "" && i < len(data) && data[i] == '[' {
 					list = key
-					if _, err := dec.Token(); err != nil {
-						return fail(err)
-					}
-					if err := im.streamArray(dec, data, lc, name, key, &truncated); err != nil {
-						return fail(err)
-					}
-					if _, err := dec.Token(); err != nil {
-						return fail(err)
-					}
-					continue
+					next, err = im.parseList(data, i, lc, name, key, &truncated)
+				} else {
+					var v any
+					v, next, err = parseValue(data, i, 1)
+					b.Set(key, v)
 				}
-				var raw json.RawMessage
-				if err := dec.Decode(&raw); err != nil {
-					return fail(err)
-				}
-				members = append(members, member{key, raw})
-			}
-			if _, err := dec.Token(); err != nil {
-				return fail(err)
-			}
-			if list != "" {
-				for _, m := range members {
-					if m.key == "@odata.nextLink" {
-						im.Notes = append(im.Notes, fmt.Sprintf("%s:%d: a Graph page with more after it (@odata.nextLink): "+
-							"save every page (follow @odata.nextLink) and import them together", name, line))
-					}
-				}
-				continue
-			}
-			b := types.NewBagCap(len(members))
-			for _, m := range members {
-				v, err := types.ParseJSON(string(m.raw))
 				if err != nil {
 					return fail(err)
 				}
-				b.Set(m.key, v)
+				i = skipSpace(data, next)
+				if i < len(data) && data[i] == ',' {
+					i = skipSpace(data, i+1)
+				} else if i >= len(data) || data[i] != '}' {
+					return fail(jsonErr(data, i, "',' or '}'"))
+				}
 			}
-			im.signIn(b, name, line, "", &truncated)
+			if i >= len(data) {
+				return fail(jsonErr(data, i, "'}'"))
+			}
+			i++
+			if list == "" {
+				im.signIn(b, name, line, "", &truncated)
+			} else if b.Prop("@odata.nextLink") != nil {
+				im.Notes = append(im.Notes, fmt.Sprintf("%s:%d: a Graph page with more after it (@odata.nextLink): "+
+					"save every page (follow @odata.nextLink) and import them together", name, line))
+			}
 		default:
 			return fmt.Errorf("%s:%d: not JSON: want an array of sign-ins, a Graph page {\"value\": [...]} or one object per line", name, line)
 		}
@@ -122,39 +104,30 @@ func (im *Import) readJSON(data []byte, name string) error {
 	return nil
 }
 
-type member struct {
-	key string
-	raw json.RawMessage
-}
-
-// streamArray reads the elements of the array whose '[' dec has just
-// read, each as one sign-in named key[i].
-func (im *Import) streamArray(dec *json.Decoder, data []byte, lc *lineCounter, name, key string, truncated *bool) error {
-	for i := 0; dec.More(); i++ {
-		off := skipSpace(data, int(dec.InputOffset()))
-		if off < len(data) && data[off] == ',' {
-			off = skipSpace(data, off+1)
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return err
-		}
-		v, err := types.ParseJSON(string(raw))
+// parseList reads the array at data[i] element by element, each as one
+// sign-in named key[n], and returns the offset after it.
+func (im *Import) parseList(data []byte, i int, lc *lineCounter, name, key string, truncated *bool) (int, error) {
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return i + 1, nil
+	}
+	for n := 0; ; n++ {
+		i = skipSpace(data, i)
+		v, next, err := parseValue(data, i, 1)
 		if err != nil {
-			return err
+			return next, err
 		}
-		im.signIn(v, name, lc.at(off), fmt.Sprintf("%s[%d]", key, i), truncated)
+		im.signIn(v, name, lc.at(i), fmt.Sprintf("%s[%d]", key, n), truncated)
+		i = skipSpace(data, next)
+		if i < len(data) && data[i] == ',' {
+			i++
+			continue
+		}
+		if i < len(data) && data[i] == ']' {
+			return i + 1, nil
+		}
+		return i, jsonErr(data, i, "',' or ']'")
 	}
-	return nil
-}
-
-// nextIs reports whether the next byte after spaces and a colon is c.
-func nextIs(data []byte, i int, c byte) bool {
-	i = skipSpace(data, i)
-	if i < len(data) && data[i] == ':' {
-		i = skipSpace(data, i+1)
-	}
-	return i < len(data) && data[i] == c
 }
 
 // jsonLines reports whether data is JSON lines: its first value is an
@@ -181,13 +154,15 @@ func (im *Import) readJSONLines(data []byte, name string) error {
 		if len(line) == 0 {
 			continue
 		}
-		v, err := types.ParseJSON(string(line))
+		v, end, err := parseValue(line, 0, 0)
+		if err == nil && skipSpace(line, end) < len(line) {
+			err = jsonErr(line, skipSpace(line, end), "the end of the line")
+		}
+		if se, ok := err.(*syntaxError); ok && se.eof {
+			err = fmt.Errorf("the line ends inside a value")
+		}
 		if err != nil {
-			why := err.Error()
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				why = "the line ends inside a value"
-			}
-			im.skip(name, n+1, "", fmt.Sprintf("not valid JSON (%s): %s", why, clip(string(line))))
+			im.skip(name, n+1, "", fmt.Sprintf("not valid JSON (%v): %s", err, clip(string(line))))
 			continue
 		}
 		// A line may hold a whole Graph page or an array.

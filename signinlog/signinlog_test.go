@@ -511,3 +511,106 @@ func TestSetLocation(t *testing.T) {
 		}
 	}
 }
+
+func TestParseValue(t *testing.T) {
+	// Valid JSON parses as types.ParseJSON parses it.
+	for _, in := range []string{
+		`{"a": 1, "b": [true, false, null], "c": {"d": -2.5e3, "e": "x\"y\u00e9\\/"}, "f": []}`,
+		`[]`, `{}`, `"plain"`, `12345678901234567890`, `-0`, `"\u2028 \ud83d\ude00"`,
+	} {
+		got, end, err := parseValue([]byte(in), 0, 0)
+		if err != nil || end != len(in) {
+			t.Errorf("%s: end %d, err %v", in, end, err)
+			continue
+		}
+		want, _ := types.ParseJSON(in)
+		if types.DynamicJSON(got) != types.DynamicJSON(want) {
+			t.Errorf("%s: %s, want %s", in, types.DynamicJSON(got), types.DynamicJSON(want))
+		}
+	}
+	tests := []struct {
+		in  string
+		off int
+		msg string
+		eof bool
+	}{
+		{`{"a" 1}`, 5, `unexpected '1', want ':' after a property name`, false},
+		{`{"a": 1,}`, 8, `unexpected '}', want a property name`, false},
+		{`[1 2]`, 3, `unexpected '2', want ',' or ']'`, false},
+		{`[tru]`, 1, `unexpected 't', want a value`, false},
+		{`[01]`, 1, `"01" is not a number`, false},
+		{"[\"a\tb\"]", 3, `a control character inside a string`, false},
+		{`["\x"]`, 1, `a string with a bad escape`, false},
+		{`{"a": [1, 2`, 11, `the data ends inside a value (cut short?)`, true},
+		{`"open`, 5, `the data ends inside a value (cut short?)`, true},
+		{strings.Repeat("[", 1002), 1001, `nested too deep`, false},
+	}
+	for _, tc := range tests {
+		_, _, err := parseValue([]byte(tc.in), 0, 0)
+		se, ok := err.(*syntaxError)
+		if !ok || se.off != tc.off || se.msg != tc.msg || se.eof != tc.eof {
+			t.Errorf("%.20s: %#v, want offset %d %q eof %v", tc.in, err, tc.off, tc.msg, tc.eof)
+		}
+	}
+}
+
+func utf16LE(s string) []byte {
+	out := []byte{0xFF, 0xFE}
+	for _, r := range s { // ASCII test text
+		out = append(out, byte(r), 0)
+	}
+	return out
+}
+
+func TestReadInline(t *testing.T) {
+	one := `{"Id": "s1", "CreatedDateTime": "2026-03-02T08:00:00Z", "IsInteractive": true, "Status": {"ErrorCode": 50126, "AdditionalProperties": {}}}`
+	tests := []struct {
+		name    string
+		data    []byte
+		ids     []string
+		skipped []string
+	}{
+		// ConvertTo-Json of a single result writes one object, not an array.
+		{"one.json", []byte(one), []string{"s1"}, nil},
+		// Pretty objects one after another (>> appended exports).
+		{"two.json", []byte("{\n \"id\": \"a\",\n \"createdDateTime\": \"2026-03-02T08:00:00Z\"\n}\n{\n \"id\": \"b\",\n \"createdDateTime\": \"2026-03-02T09:00:00Z\"\n}\n"), []string{"a", "b"}, nil},
+		// Graph pages saved one a line.
+		{"pages.jsonl", []byte(`{"value": [{"id": "p1", "createdDateTime": "2026-03-02T08:00:00Z"}, 7]}` + "\n" +
+			`{"value": [{"id": "p2", "createdDateTime": "2026-03-02T09:00:00Z"}]}` + "\n"),
+			[]string{"p1", "p2"}, []string{"pages.jsonl:1: value[1]: not a JSON object: \"7\""}},
+		{"bad-time.json", []byte(`[{"id": "t1", "createdDateTime": "soon"}, {"id": "t2", "createdDateTime": 5}]`), nil,
+			[]string{`bad-time.json:1: [0]: createdDateTime "soon" is not a datetime`, `bad-time.json:1: [1]: createdDateTime "5" is not a datetime`}},
+		// Export-Csv in Windows PowerShell: UTF-16 with a #TYPE line.
+		{"signins.csv", utf16LE("#TYPE System.Management.Automation.PSCustomObject\r\n\"Date (UTC)\",\"Request ID\",\"Username\"\r\n\"2026-03-02T08:00:00Z\",\"c1\",\"a@contoso.com\"\r\n\"\",\"c2\",\"b@contoso.com\"\r\n"),
+			[]string{"c1"}, []string{"signins.csv:4: no sign-in time: Date (UTC) is empty or not a datetime"}},
+	}
+	for _, tc := range tests {
+		var im Import
+		if err := im.Read(tc.data, tc.name); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		var got, skipped []string
+		for _, s := range im.SignIns {
+			got = append(got, s.ID)
+		}
+		for _, s := range im.Skipped {
+			skipped = append(skipped, s.String())
+		}
+		if !slices.Equal(got, tc.ids) || !slices.Equal(skipped, tc.skipped) {
+			t.Errorf("%s: sign-ins %q skipped %q; want %q and %q", tc.name, got, skipped, tc.ids, tc.skipped)
+		}
+	}
+	// PascalCase properties reach their columns.
+	var im Import
+	if err := im.Read([]byte(one), "one.json"); err != nil {
+		t.Fatal(err)
+	}
+	tb, _, _ := im.Tables()
+	if got := cell(t, tb, 0, "Status"); got != `{"errorCode":50126}` {
+		t.Errorf("Status %s", got)
+	}
+	if got := cell(t, tb, 0, "ResultType"); got != "50126" {
+		t.Errorf("ResultType %s", got)
+	}
+}

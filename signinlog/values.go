@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/huntbook/huntbook/kql/types"
 )
@@ -68,6 +69,17 @@ func writeJSON(b *bytes.Buffer, v any) {
 }
 
 func writeJSONString(b *bytes.Buffer, s string) {
+	// Most strings need no escaping: write them as they are.
+	plain := utf8.ValidString(s)
+	for i := 0; plain && i < len(s); i++ {
+		plain = s[i] >= 0x20 && s[i] != '"' && s[i] != '\\'
+	}
+	if plain && !strings.ContainsAny(s, "\u2028\u2029") {
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
+	}
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	enc.Encode(s)           // a string always encodes
