@@ -115,7 +115,8 @@ func apiFor(name, cloud string) (api, error) {
 		a = api{name: name, label: "Defender XDR advanced hunting API", path: "api/advancedhunting/run", permission: "AdvancedHunting.Read.All (application) or AdvancedHunting.Read (delegated)"}
 		if name == APIMDE {
 			host = "securitycenter"
-			a = api{name: name, label: "Defender for Endpoint advanced queries API", path: "api/advancedqueries/run", permission: "AdvancedQuery.Read.All (application) or AdvancedQuery.Read (delegated)"}
+			a.label, a.path = "Defender for Endpoint advanced queries API", "api/advancedqueries/run"
+			a.permission = "AdvancedQuery.Read.All (application) or AdvancedQuery.Read (delegated)"
 		}
 		switch cloud {
 		case "global":
@@ -367,22 +368,31 @@ func (p *Provider) query(ctx context.Context, prep remote.Prepared, timeout time
 		}
 		t.Columns = append(t.Columns, table.NewColumn(c.Name, typ, len(r.Results)))
 	}
+	index := make(map[string]int, len(t.Columns))
+	for i, c := range t.Columns {
+		index[c.Name] = i
+	}
+	cells := make([][]byte, len(t.Columns))
 	for ri, raw := range r.Results {
-		var row map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &row); err != nil || row == nil {
+		clear(cells)
+		var extra string
+		ok := members(raw, func(key string, val []byte) {
+			if i, known := index[key]; known {
+				cells[i] = val
+			} else if extra == "" {
+				extra = key
+			}
+		})
+		if !ok {
 			return nil, p.errorf("malformed response: result row %d is not a JSON object", ri)
 		}
-		for _, c := range t.Columns {
-			// A column missing from a row is a null: Graph leaves nulls out.
-			if err := wire.AppendCell(c, row[c.Name], wire.LogAnalytics); err != nil {
-				return nil, p.errorf("malformed response: result row %d column %s: %v", ri, c.Name, err)
-			}
+		if extra != "" {
+			return nil, p.errorf("malformed response: result row %d has a value for %s, which the schema does not list", ri, extra)
 		}
-		if len(row) > len(t.Columns) {
-			for k := range row {
-				if t.Column(k) == nil {
-					return nil, p.errorf("malformed response: result row %d has a value for %s, which the schema does not list", ri, k)
-				}
+		for i, c := range t.Columns {
+			// A column missing from a row is a null: Graph leaves nulls out.
+			if err := wire.AppendCell(c, cells[i], wire.LogAnalytics); err != nil {
+				return nil, p.errorf("malformed response: result row %d column %s: %v", ri, c.Name, err)
 			}
 		}
 	}
@@ -495,4 +505,76 @@ func (p *Provider) statusError(resp *azhttp.Response, prep remote.Prepared) erro
 func isTimeout(e *apiError) bool {
 	t := strings.ToLower(e.Code + " " + e.Message)
 	return strings.Contains(t, "timeout") || strings.Contains(t, "timed out") || strings.Contains(t, "execution time")
+}
+
+// members calls fn with each key and raw value of the JSON object raw,
+// which encoding/json has already validated as part of the whole answer:
+// splitting it here, without decoding it again into a map, is most of the
+// cost of a large answer. It reports false when raw is not an object.
+func members(raw []byte, fn func(key string, val []byte)) bool {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
+		return false
+	}
+	i = skipSpace(raw, i+1)
+	if i < len(raw) && raw[i] == '}' {
+		return true
+	}
+	for i < len(raw) {
+		end := valueEnd(raw, i) // the key, a string
+		key := string(raw[i+1 : end-1])
+		if strings.IndexByte(key, '\\') >= 0 {
+			_ = json.Unmarshal(raw[i:end], &key)
+		}
+		i = skipSpace(raw, end)
+		i = skipSpace(raw, i+1) // past ':'
+		end = valueEnd(raw, i)
+		fn(key, raw[i:end])
+		i = skipSpace(raw, end)
+		if i >= len(raw) || raw[i] == '}' {
+			break
+		}
+		i = skipSpace(raw, i+1) // past ','
+	}
+	return true
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// valueEnd returns the offset just past the valid JSON value starting at i.
+func valueEnd(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+			if depth < 0 {
+				return i
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
 }

@@ -603,3 +603,27 @@ func TestSettings(t *testing.T) {
 		}
 	}
 }
+
+// Rows are split without decoding them twice: pretty-printed answers,
+// escaped keys and values holding JSON punctuation still land in their
+// columns.
+func TestAnswerLayouts(t *testing.T) {
+	body := "{\n  \"schema\" : [ {\"name\": \"a\\\"b\", \"type\": \"String\"}, {\"name\": \"N\", \"type\": \"Object\"}, {\"name\": \"\\u00e9\", \"type\": \"Int64\"} ],\n" +
+		"  \"results\" : [\n    { \"\\u00e9\" : 9223372036854775807 ,\n      \"N\" : { \"k\" : [ \"},]\" , { \"x\" : \"\\\\\\\"\" } ] } ,\n      \"a\\\"b\" : \"x, }] \\\" y\" } ,\n    { }\n  ]\n}"
+	s := defendertest.NewHandlerServer(fixed(&defendertest.Answer{}))
+	defer s.Close()
+	s.Fail(defendertest.Fault{Status: 200, Body: body})
+	res, err := run(t, open(t, s, defender.APIGraph, nil), "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := res[0].Table
+	got := []string{tb.Columns[0].Name, tb.Columns[2].Name, tb.Columns[0].Value(0).String(), tb.Columns[1].Value(0).String(), tb.Columns[2].Value(0).String()}
+	want := []string{`a"b`, "é", `x, }] " y`, `{"k":["},]",{"x":"\\\""}]}`, "9223372036854775807"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if tb.Rows() != 2 || !tb.Columns[2].Value(1).IsNull() || !tb.Columns[1].Value(1).IsNull() {
+		t.Errorf("the empty row: %v", tb.Row(1))
+	}
+}
