@@ -107,9 +107,25 @@ func runImportUAL(args []string, stdout, stderr io.Writer) int {
 	if first, last, ok := im.Span(); ok {
 		span := time.Duration((last - first) * 100)
 		fmt.Fprintf(stdout, "time span: %s to %s (%s)\n", types.FormatDateTime(first), types.FormatDateTime(last), span)
+		if err := recordEnd(stdout, *dir, last); err != nil {
+			fmt.Fprintf(stderr, "huntbook import ual: %v\n", err)
+			return 1
+		}
 	}
 	printIssues(stdout, ualPlural(len(issues), "value")+" did not fit their column's type (left empty):", issues)
 	return 0
+}
+
+// recordEnd notes in the folder's workspace.json where the imported data
+// ends, so notebooks and hunts written with ago() find it whenever they
+// run (workspace.RecordEnd keeps a later end and the user's own clock).
+func recordEnd(stdout io.Writer, dir string, last int64) error {
+	if err := workspace.RecordEnd(dir, types.TicksToTime(last)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "noted in %s: the data ends at %s (queries take it as now() unless its \"clock\" is \"real\")\n",
+		filepath.Join(dir, "workspace.json"), types.FormatDateTime(last))
+	return nil
 }
 
 // checkTargets refuses to replace a table the folder already holds
@@ -256,6 +272,10 @@ func runImportSignins(args []string, stdout, stderr io.Writer) int {
 	if first, last, ok := im.Span(); ok {
 		span := time.Duration((last - first) * 100)
 		fmt.Fprintf(stdout, "time span: %s to %s (%s)\n", types.FormatDateTime(first), types.FormatDateTime(last), span)
+		if err := recordEnd(stdout, *dir, last); err != nil {
+			fmt.Fprintf(stderr, "huntbook import signins: %v\n", err)
+			return 1
+		}
 	}
 	printIssues(stdout, ualPlural(len(issues), "value")+" did not fit their column's type (left empty):", issues)
 	return 0

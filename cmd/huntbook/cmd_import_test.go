@@ -42,6 +42,7 @@ func TestImportUALCommand(t *testing.T) {
 			"wrote " + filepath.Join(dir, "OfficeActivity.jsonl") + ": 8 rows",
 			"wrote " + filepath.Join(dir, "CloudAppEvents.jsonl") + ": 8 rows",
 			"time span: 2026-03-02T07:58:03Z to 2026-03-02T11:50:02Z (3h51m59s)",
+			"noted in " + filepath.Join(dir, "workspace.json") + ": the data ends at 2026-03-02T11:50:02Z",
 		}},
 		{[]string{"import", "ual", "--workspace", dir, ualPurview}, 1, []string{"OfficeActivity.jsonl", "already there; use --force"}},
 		{[]string{"import", "ual", "--workspace", dir, "--force", ualPurview, ualClassic}, 0, []string{"8 rows"}},
@@ -193,6 +194,7 @@ func TestImportSigninsCommand(t *testing.T) {
 			"wrote " + filepath.Join(dir, "SigninLogs.jsonl") + ": 5 rows",
 			"wrote " + filepath.Join(dir, "AADNonInteractiveUserSignInLogs.jsonl") + ": 1 row",
 			"time span: 2026-03-02T08:14:05.4821937Z to 2026-03-02T11:00:03.1Z (2h45m57.6178063s)",
+			"noted in " + filepath.Join(dir, "workspace.json") + ": the data ends at 2026-03-02T11:00:03.1Z",
 		}},
 		{[]string{"import", "signins", "--workspace", dir, signinCSV}, 1, []string{"SigninLogs.jsonl", "AADNonInteractiveUserSignInLogs.jsonl", "already there; use --force"}},
 		{append([]string{"import", "signins", "--workspace", dir, "--force"}, all...), 0, []string{"5 rows", "1 row"}},
@@ -225,6 +227,10 @@ func TestImportSigninsCommand(t *testing.T) {
 		name, kql string
 		want      []string // rows, cells joined by |
 	}{
+		// workspace.json's clock stops at the last sign-in: ago() finds the data.
+		{"last hour", `SigninLogs | where TimeGenerated > ago(1h) | project UserPrincipalName, City = tostring(LocationDetails.city)`, []string{
+			"adele.vance@contoso.com|Amsterdam",
+		}},
 		{"bad passwords by address", `SigninLogs | where ResultType == "50126" | summarize count() by IPAddress`, []string{
 			"203.0.113.24|2",
 		}},
