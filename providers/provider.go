@@ -23,7 +23,7 @@ type Provider interface {
 	// Name is the name the user picks it by: "local", "Default", a workspace
 	// or cluster name from msticpyconfig.yaml.
 	Name() string
-	// Kind is the backend: "local", "sentinel" or "kusto".
+	// Kind is the backend: "local", "sentinel", "kusto" or "defender".
 	Kind() string
 	// Describe is one line for %providers: where it points and how it authenticates.
 	Describe() string

@@ -55,3 +55,29 @@ func TestQueryCommandOnDefender(t *testing.T) {
 		t.Errorf("MicrosoftDefender-Old went to %s", got)
 	}
 }
+
+// Without any msticpyconfig.yaml, a provider named by its kind opens from
+// the command line's settings; a name only a config could define says the
+// file is missing.
+func TestQueryCommandOnDefenderWithoutConfig(t *testing.T) {
+	tbl := table.New("DeviceInfo", types.Schema{{Name: "DeviceName", Type: types.String}})
+	tbl.AppendRow([]types.Value{types.NewString("ws-01")})
+	srv := defendertest.NewServer(map[string]*table.Table{"DeviceInfo": tbl}, time.Time{})
+	defer srv.Close()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("MSTICPYCONFIG", "")
+	t.Chdir(home)
+	t.Setenv("HB_TOKEN", srv.Token)
+	var out, errb strings.Builder
+	code := run([]string{"query", "--provider", "defender", "--endpoint", srv.Endpoint("graph"), "--token-env", "HB_TOKEN", "--format", "csv", "DeviceInfo | count"}, &out, &errb)
+	if code != 0 || out.String() != "Count\n1\n" {
+		t.Fatalf("defender without a config: code %d, out %q, err %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	code = run([]string{"query", "--provider", "Prod", "print 1"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), `provider "Prod" needs msticpyconfig.yaml`) {
+		t.Fatalf("Prod without a config: code %d, err %q", code, errb.String())
+	}
+}

@@ -37,7 +37,16 @@ func openProvider(name string, workspaces []string, overrides map[string]string)
 		if strings.EqualFold(name, local.Kind) {
 			return local.New(local.Kind, nil, local.Options{GeoIP: geoIPPath()})
 		}
-		return nil, fmt.Errorf("provider %q needs msticpyconfig.yaml: %w", name, err)
+		if !errors.Is(err, msticconfig.ErrNotFound) {
+			return nil, fmt.Errorf("provider %q needs msticpyconfig.yaml: %w", name, err)
+		}
+		// No file: a provider named by kind with its settings on the
+		// command line (defender --token-env ...) still opens.
+		p, ferr := providers.FromConfig(nil, name, overrides)
+		if ferr != nil {
+			return nil, fmt.Errorf("provider %q needs msticpyconfig.yaml: %w", name, err)
+		}
+		return p, nil
 	}
 	if invalid != nil {
 		return nil, fmt.Errorf("msticpyconfig.yaml has errors (run 'huntbook config validate'): %w", err)

@@ -286,8 +286,20 @@ func runProviders(ctx context.Context, c *Call) error {
 		for _, n := range sortedKeys(kc) {
 			fmt.Fprintf(&b, "  %-20s kusto     %s %s\n", n, kc[n].Cluster, kc[n].Database)
 		}
-		if len(ws)+len(kc) == 0 {
-			b.WriteString("  (no Sentinel workspaces or Kusto clusters)\n")
+		// the rest of Available: DataProviders entries for Defender XDR
+		others := 0
+		for _, n := range providers.Available(cfg) {
+			if _, isWS := ws[n]; isWS || n == "local" {
+				continue
+			}
+			if _, isKC := kc[n]; isKC {
+				continue
+			}
+			fmt.Fprintf(&b, "  %-20s defender  advanced hunting (DataProviders.%s)\n", n, n)
+			others++
+		}
+		if len(ws)+len(kc)+others == 0 {
+			b.WriteString("  (no Sentinel workspaces, Kusto clusters or Defender XDR entries)\n")
 		}
 	}
 	c.Stdout(b.String())

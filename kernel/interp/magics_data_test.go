@@ -388,6 +388,10 @@ TIProviders:
       AuthKey: "s3cr3t-otx-key"
     Primary: True
     Provider: "OTX"
+DataProviders:
+  MicrosoftDefender:
+    Args:
+      TenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47"
 `
 	if err := os.WriteFile(file, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -402,8 +406,9 @@ TIProviders:
 	if md := rec.events[0].data["text/markdown"].(string); !strings.HasPrefix(md, "```yaml\n") || strings.Contains(md, "s3cr3t") {
 		t.Errorf("markdown form: %q", md)
 	}
-	if got := mustRun(t, in, "%providers").text(); !strings.Contains(got, "Default") || !strings.Contains(got, "52b1ab41") {
-		t.Errorf("%%providers does not list the config's workspace:\n%s", got)
+	if got := mustRun(t, in, "%providers").text(); !strings.Contains(got, "Default") || !strings.Contains(got, "52b1ab41") ||
+		!strings.Contains(got, "MicrosoftDefender    defender  advanced hunting (DataProviders.MicrosoftDefender)") {
+		t.Errorf("%%providers does not list the config's workspace and Defender entry:\n%s", got)
 	}
 	in.ConfigPath = filepath.Join(dir, "missing.yaml")
 	_, reply := run(t, in, "%config")
