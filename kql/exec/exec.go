@@ -107,6 +107,9 @@ type Result struct {
 	Render    *Render // nil unless the query ended in render
 	Truncated bool    // rows were dropped at MaxRows
 	Stats     Stats
+	// Warnings are what the statement left out without failing: the legs
+	// of a union isfuzzy=true that did not resolve, as Kusto reports them.
+	Warnings []string
 }
 
 // Error is a semantic or runtime error, with the position of the offending
@@ -163,7 +166,7 @@ func (s *Session) Run(ctx context.Context, script *ast.Script, file *token.File)
 			return out, err
 		}
 		start := time.Now()
-		r.stats = Stats{}
+		r.stats, r.warnings = Stats{}, nil
 		if es, ok := st.(*ast.ExprStmt); ok {
 			if p, ok := endsInMulti(es.X); ok {
 				rs, err := r.multiResult(p)
@@ -171,7 +174,7 @@ func (s *Session) Run(ctx context.Context, script *ast.Script, file *token.File)
 					return out, err
 				}
 				for _, res := range rs {
-					res.Stats = r.stats
+					res.Stats, res.Warnings = r.stats, r.warnings
 					res.Stats.Elapsed = time.Since(start)
 					s.truncate(res)
 				}
@@ -184,7 +187,7 @@ func (s *Session) Run(ctx context.Context, script *ast.Script, file *token.File)
 			return out, err
 		}
 		if res != nil {
-			res.Stats = r.stats
+			res.Stats, res.Warnings = r.stats, r.warnings
 			res.Stats.Elapsed = time.Since(start)
 			s.truncate(res)
 			out = append(out, res)
@@ -262,6 +265,8 @@ type runner struct {
 	file  *token.File
 	now   int64
 	stats Stats
+	// warnings of the statement being run (Result.Warnings)
+	warnings []string
 
 	cur      *scope  // scope of the expression being evaluated; nil = session
 	render   *Render // set by render in the current statement

@@ -609,6 +609,7 @@ func (r *runner) union(o *ast.UnionOp, in *table.Table) (*table.Table, error) {
 		t, err := r.evalTab(e)
 		if err != nil {
 			if fuzzy {
+				r.warnings = append(r.warnings, "union isfuzzy=true left out a leg: "+err.Error())
 				continue
 			}
 			return nil, err

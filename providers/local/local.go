@@ -429,6 +429,7 @@ func (s *Session) Run(ctx context.Context, query string, opts providers.QueryOpt
 		if i == 0 {
 			out[i].Warnings = warnings
 		}
+		out[i].Warnings = append(out[i].Warnings, r.Warnings...)
 		if r.Name != "" {
 			t := *r.Table
 			t.Name = r.Name
