@@ -3,6 +3,8 @@ package auditlog
 import (
 	"strconv"
 	"strings"
+
+	"github.com/huntbook/huntbook/internal/exportfile"
 )
 
 // recordTypes names the AuditLogRecordType values (Office 365 Management
@@ -46,7 +48,7 @@ func RecordTypeName(v any) string {
 		n = v
 	case float64:
 		if v != float64(int64(v)) {
-			return text(v)
+			return exportfile.Text(v)
 		}
 		n = int64(v)
 	case string:
@@ -57,7 +59,7 @@ func RecordTypeName(v any) string {
 		}
 		n = i
 	default:
-		return text(v)
+		return exportfile.Text(v)
 	}
 	if name, ok := recordTypes[n]; ok {
 		return name
@@ -83,7 +85,7 @@ func userTypeName(v any) string {
 	if ok && n >= 0 && n < int64(len(userTypes)) {
 		return userTypes[n]
 	}
-	return text(v)
+	return exportfile.Text(v)
 }
 
 // app is a Defender for Cloud Apps application: its catalog name and id.

@@ -10,16 +10,11 @@ package auditlog
 
 import (
 	"bytes"
-	"encoding/binary"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
-	"time"
-	"unicode/utf16"
 
+	"github.com/huntbook/huntbook/internal/exportfile"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
 	"github.com/huntbook/huntbook/kql/workspace"
@@ -96,22 +91,12 @@ var exportColumns = map[string]string{
 // Skipped with their line; an error means the file as a whole is not an
 // audit log export.
 func (im *Import) Read(data []byte, name string) error {
-	data = fromUTF16(data)
-	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	lineOff := 0
-	// Export-Csv without -NoTypeInformation (Windows PowerShell) writes
-	// "#TYPE Deserialized...." above the header.
-	if bytes.HasPrefix(data, []byte("#TYPE")) {
-		nl := bytes.IndexByte(data, '\n')
-		if nl < 0 {
-			return fmt.Errorf("%s: only a #TYPE line: not an audit log export", name)
-		}
-		data, lineOff = data[nl+1:], 1
-	}
-	header, err := csv.NewReader(bytes.NewReader(firstLine(data))).Read()
+	data = exportfile.UTF8(data)
+	head, err := exportfile.ReadHead(data, name, "an audit log export", false)
 	if err != nil {
-		return fmt.Errorf("%s:%d: header: %v", name, lineOff+1, err)
+		return err
 	}
+	header := head.Header
 	// The columns read by name, with the header's spelling.
 	cols := map[string]string{}
 	for _, h := range header {
@@ -133,17 +118,16 @@ func (im *Import) Read(data []byte, name string) error {
 	if c := cols["CreationDate"]; c != "" {
 		schema = append(schema, types.Column{Name: c, Type: types.DateTime})
 	}
-	t, rep, err := workspace.ReadCSV(bytes.NewReader(data), name, schema)
+	t, rep, err := workspace.ReadCSV(bytes.NewReader(head.Body), name, schema)
 	if err != nil {
 		return err
 	}
 	if s := rep.Summary(); s != "" {
 		im.Notes = append(im.Notes, s)
 	}
-	lines := recordLines(data)
-	if len(lines) != t.Rows() {
-		lines = nil // the reader split records differently: report row numbers
-		im.Notes = append(im.Notes, fmt.Sprintf("%s: record lines unknown: issues name the record number", name))
+	lines, note := exportfile.RecordLines(head.Body, t.Rows(), name)
+	if note != "" {
+		im.Notes = append(im.Notes, note)
 	}
 	get := func(c string) *table.Column {
 		if h := cols[c]; h != "" {
@@ -165,7 +149,7 @@ func (im *Import) Read(data []byte, name string) error {
 	for i := range t.Rows() {
 		line := 0
 		if lines != nil {
-			line = lines[i] + lineOff
+			line = lines[i] + head.Skipped
 		}
 		fail := func(msg string) {
 			if line == 0 {
@@ -179,12 +163,12 @@ func (im *Import) Read(data []byte, name string) error {
 			continue
 		}
 		r := Record{File: name, Line: line, Data: bag}
-		r.ID = text(bag.Prop("Id"))
+		r.ID = exportfile.Text(bag.Prop("Id"))
 		if r.ID == "" {
 			r.ID = str(recID, i)
 		}
 		if ct, ok := bag.Get("CreationTime"); ok && ct != nil {
-			ticks, ok := parseTime(ct)
+			ticks, ok := exportfile.ParseISOTime(ct)
 			if !ok {
 				fail(fmt.Sprintf("AuditData.CreationTime %s is not a datetime", types.DynamicJSON(ct)))
 				continue
@@ -196,8 +180,8 @@ func (im *Import) Read(data []byte, name string) error {
 			fail("no CreationTime in AuditData and no CreationDate: the record has no time")
 			continue
 		}
-		r.Operation = firstNonEmpty(text(bag.Prop("Operation")), str(op, i))
-		r.UserID = firstNonEmpty(text(bag.Prop("UserId")), str(user, i))
+		r.Operation = firstNonEmpty(exportfile.Text(bag.Prop("Operation")), str(op, i))
+		r.UserID = firstNonEmpty(exportfile.Text(bag.Prop("UserId")), str(user, i))
 		r.RecordType = RecordTypeName(bag.Prop("RecordType"))
 		if r.RecordType == "" {
 			r.RecordType = str(rtype, i)
@@ -212,26 +196,6 @@ func (im *Import) Read(data []byte, name string) error {
 		im.Records = append(im.Records, r)
 	}
 	return nil
-}
-
-// fromUTF16 converts UTF-16 text (marked by its byte order mark, as
-// Windows PowerShell's Out-File and Excel's "Unicode text" write it) to
-// UTF-8; other data is returned as is.
-func fromUTF16(data []byte) []byte {
-	var order binary.ByteOrder
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		order = binary.LittleEndian
-	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		order = binary.BigEndian
-	default:
-		return data
-	}
-	units := make([]uint16, 0, len(data)/2)
-	for i := 2; i+1 < len(data); i += 2 {
-		units = append(units, order.Uint16(data[i:]))
-	}
-	return []byte(string(utf16.Decode(units)))
 }
 
 // auditData returns row i's AuditData object, or why there is none.
@@ -255,148 +219,15 @@ func auditData(c *table.Column, i int) (*types.Bag, string) {
 		// The reader keeps text that is not JSON as a string: say why.
 		parsed, err := types.ParseJSON(v)
 		if err != nil {
-			return nil, fmt.Sprintf("AuditData is not JSON (%v): %s", err, clip(v))
+			return nil, fmt.Sprintf("AuditData is not JSON (%v): %s", err, exportfile.Clip(v))
 		}
 		if b, ok := parsed.(*types.Bag); ok {
 			return b, ""
 		}
-		return nil, "AuditData is not a JSON object: " + clip(v)
+		return nil, "AuditData is not a JSON object: " + exportfile.Clip(v)
 	default:
-		return nil, "AuditData is not a JSON object: " + clip(types.DynamicJSON(v))
+		return nil, "AuditData is not a JSON object: " + exportfile.Clip(types.DynamicJSON(v))
 	}
-}
-
-func clip(s string) string {
-	const max = 60
-	if len(s) > max {
-		return strconv.Quote(s[:max]) + "..."
-	}
-	return strconv.Quote(s)
-}
-
-// firstLine is data up to the end of its first CSV record (a quoted
-// header field may hold a newline).
-func firstLine(data []byte) []byte {
-	quoted := false
-	for i, c := range data {
-		switch {
-		case c == '"':
-			quoted = !quoted
-		case c == '\n' && !quoted:
-			return data[:i+1]
-		}
-	}
-	return data
-}
-
-// recordLines returns the line on which each record after the header
-// starts, skipping blank lines as the workspace CSV reader does. A quote
-// opens a quoted field only at the field's start (elsewhere it is text);
-// inside one, a doubled quote is a quote and a single one closes it.
-func recordLines(data []byte) []int {
-	var starts []int
-	line, header := 1, true
-	inRecord, quoted, fieldStart := false, false, true
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if !inRecord {
-			if c == '\n' {
-				line++
-				continue
-			}
-			if c == '\r' && i+1 < len(data) && data[i+1] == '\n' {
-				continue
-			}
-			inRecord, fieldStart = true, true
-			if !header {
-				starts = append(starts, line)
-			}
-		}
-		switch {
-		case quoted:
-			if c == '"' {
-				if i+1 < len(data) && data[i+1] == '"' {
-					i++
-				} else {
-					quoted = false
-				}
-			} else if c == '\n' {
-				line++
-			}
-		case c == '"' && fieldStart:
-			quoted, fieldStart = true, false
-		case c == ',':
-			fieldStart = true
-		case c == '\n':
-			line++
-			inRecord, header = false, false
-		default:
-			fieldStart = false
-		}
-	}
-	return starts
-}
-
-// text renders a scalar AuditData value as the string a string column
-// holds: strings as they are, numbers and booleans as JSON writes them,
-// objects and arrays as compact JSON.
-func text(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case float64:
-		return types.FormatReal(v)
-	case bool:
-		return strconv.FormatBool(v)
-	case types.DateTimeValue:
-		return types.FormatDateTime(int64(v))
-	}
-	var b bytes.Buffer
-	writeJSON(&b, v)
-	return b.String()
-}
-
-// writeJSON writes a dynamic value as compact JSON, keeping key order and
-// leaving <, > and & as they are (the text an analyst reads and Kusto's
-// tostring writes; types.DynamicJSON escapes them as Go's encoder does).
-func writeJSON(b *bytes.Buffer, v any) {
-	switch v := v.(type) {
-	case []any:
-		b.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSON(b, e)
-		}
-		b.WriteByte(']')
-	case *types.Bag:
-		b.WriteByte('{')
-		for i, k := range v.Keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSONString(b, k)
-			b.WriteByte(':')
-			writeJSON(b, v.Value(i))
-		}
-		b.WriteByte('}')
-	case string:
-		writeJSONString(b, v)
-	default:
-		b.WriteString(types.DynamicJSON(v))
-	}
-}
-
-func writeJSONString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)           // a string always encodes
-	b.Truncate(b.Len() - 1) // Encode ends with a newline
 }
 
 func firstNonEmpty(s ...string) string {
@@ -406,30 +237,4 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
-}
-
-// timeLayouts are the forms audit records write datetimes in:
-// CreationTime is UTC without a zone ("2026-03-02T09:15:27"); other
-// properties may carry a fraction or a zone.
-var timeLayouts = []string{
-	"2006-01-02T15:04:05.999999999Z07:00",
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-}
-
-// parseTime reads a datetime from a JSON value; text without a zone is UTC.
-func parseTime(v any) (int64, bool) {
-	switch v := v.(type) {
-	case types.DateTimeValue:
-		return int64(v), true
-	case string:
-		s := strings.TrimSpace(v)
-		for _, l := range timeLayouts {
-			if t, err := time.Parse(l, s); err == nil {
-				return types.TimeToTicks(t), true
-			}
-		}
-	}
-	return 0, false
 }

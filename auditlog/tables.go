@@ -1,16 +1,11 @@
 package auditlog
 
 import (
-	"cmp"
-	"fmt"
-	"math"
 	"net/netip"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/huntbook/huntbook/kql/schemas"
+	"github.com/huntbook/huntbook/internal/exportfile"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
 )
@@ -44,8 +39,8 @@ var officeFillers = map[string]filler{
 	"UserId":           func(r *Record) any { return r.UserID },
 	"UserType":         func(r *Record) any { return userTypeName(r.Data.Prop("UserType")) },
 	"ClientIP":         clientIP,
-	"Client_IPAddress": func(r *Record) any { return StripPort(text(r.Data.Prop("ClientIPAddress"))) },
-	"ActorIpAddress":   func(r *Record) any { return StripPort(text(r.Data.Prop("ActorIpAddress"))) },
+	"Client_IPAddress": func(r *Record) any { return StripPort(exportfile.Text(r.Data.Prop("ClientIPAddress"))) },
+	"ActorIpAddress":   func(r *Record) any { return StripPort(exportfile.Text(r.Data.Prop("ActorIpAddress"))) },
 	"UserAgent":        userAgent,
 	"Type":             func(*Record) any { return "OfficeActivity" },
 	// The Log Analytics workspace's own columns: nothing in the record.
@@ -60,14 +55,14 @@ var cloudFillers = map[string]filler{
 	"Timestamp":          func(r *Record) any { return types.DateTimeValue(r.Time) },
 	"TimeGenerated":      func(r *Record) any { return types.DateTimeValue(r.Time) },
 	"ActionType":         func(r *Record) any { return r.Operation },
-	"Application":        func(r *Record) any { return workloadApp(text(r.Data.Prop("Workload"))).name },
-	"ApplicationId":      func(r *Record) any { return workloadApp(text(r.Data.Prop("Workload"))).id },
+	"Application":        func(r *Record) any { return workloadApp(exportfile.Text(r.Data.Prop("Workload"))).name },
+	"ApplicationId":      func(r *Record) any { return workloadApp(exportfile.Text(r.Data.Prop("Workload"))).id },
 	"AccountObjectId":    func(r *Record) any { return accountObjectID(r) },
 	"AccountId":          func(r *Record) any { return firstNonEmpty(accountObjectID(r), r.UserID) },
 	"AccountType":        func(r *Record) any { return userTypeName(r.Data.Prop("UserType")) },
 	"IPAddress":          clientIP,
 	"UserAgent":          userAgent,
-	"ObjectId":           func(r *Record) any { return text(r.Data.Prop("ObjectId")) },
+	"ObjectId":           func(r *Record) any { return exportfile.Text(r.Data.Prop("ObjectId")) },
 	"ObjectName":         objectName,
 	"ObjectType":         objectType,
 	"RawEventData":       func(r *Record) any { return r.Data },
@@ -95,125 +90,49 @@ func CloudAppEvents(recs []Record) (*table.Table, []Issue) {
 // copy, every other column takes the AuditData property of its name (or
 // its renames entry).
 func build(name string, recs []Record, fillers map[string]filler, renames map[string]string, copy bool) (*table.Table, []Issue) {
-	schema, ok := schemas.Lookup(name)
-	if !ok {
-		panic("auditlog: no built-in schema for " + name)
-	}
-	t := &table.Table{Name: name}
-	fill := make([]filler, len(schema))
-	byKey := map[string][]int{} // AuditData property -> columns it fills
-	for j, c := range schema {
-		t.Columns = append(t.Columns, table.NewColumn(c.Name, c.Type, len(recs)))
-		if f, ok := fillers[c.Name]; ok {
-			fill[j] = f
-		} else if copy {
-			key := c.Name
-			if k, ok := renames[c.Name]; ok {
-				key = k
+	m := exportfile.Mapping[Record]{
+		Table: name,
+		Data:  func(r *Record) *types.Bag { return r.Data },
+		Column: func(col string) (func(*Record) any, string) {
+			if f, ok := fillers[col]; ok {
+				return f, ""
 			}
-			byKey[key] = append(byKey[key], j)
-		}
+			if !copy {
+				return nil, ""
+			}
+			if k, ok := renames[col]; ok {
+				return nil, k
+			}
+			return nil, col
+		},
+		Convert: converter,
 	}
 	var issues []Issue
-	row := make([]any, len(schema))
-	for i := range recs {
-		r := &recs[i]
-		clear(row)
-		// One pass over the record's properties rather than a lookup per
-		// column: records have tens of properties, the table over a hundred columns.
-		for k, key := range r.Data.Keys {
-			for _, j := range byKey[key] {
-				row[j] = r.Data.Value(k)
-			}
-		}
-		for j, f := range fill {
-			if f != nil {
-				row[j] = f(r)
-			}
-		}
-		for j, c := range schema {
-			val, ok := convert(row[j], c.Type)
-			if !ok {
-				issues = append(issues, Issue{File: r.File, Line: r.Line,
-					Msg: fmt.Sprintf("%s.%s: %s is not a %s; left empty", name, c.Name, clip(text(row[j])), c.Type)})
-			}
-			t.Columns[j].Append(val)
-		}
-	}
+	t := m.Build(recs, func(r *Record, msg string) {
+		issues = append(issues, Issue{File: r.File, Line: r.Line, Msg: msg})
+	})
 	return t, issues
 }
 
-// convert makes a column value of type t from an AuditData value; false
-// when it does not fit (the value is then null).
-func convert(v any, t types.Type) (types.Value, bool) {
-	if v == nil {
-		return types.NullOf(t), true
-	}
-	if s, ok := v.(string); ok && s == "" && t != types.String {
-		return types.NullOf(t), true
-	}
-	switch t {
-	case types.String:
-		return types.NewString(text(v)), true
-	case types.Dynamic:
-		return types.NewDynamic(v), true
-	case types.DateTime:
-		if ticks, ok := parseTime(v); ok {
-			return types.NewDateTime(ticks), true
-		}
-	case types.Bool:
+// converter reads datetimes as audit records write them (ISO 8601, UTC
+// without a zone) and booleans as Go's strconv does.
+var converter = exportfile.Converter{
+	Time: exportfile.ParseISOTime,
+	Bool: func(v any) (bool, bool) {
 		switch v := v.(type) {
 		case bool:
-			return types.NewBool(v), true
+			return v, true
 		case int64:
 			if v == 0 || v == 1 {
-				return types.NewBool(v == 1), true
+				return v == 1, true
 			}
 		case string:
 			if b, err := strconv.ParseBool(strings.TrimSpace(v)); err == nil {
-				return types.NewBool(b), true
+				return b, true
 			}
 		}
-	case types.Int, types.Long:
-		n, ok := integer(v)
-		if ok && (t == types.Long || n == int64(int32(n))) {
-			if t == types.Int {
-				return types.NewInt(n), true
-			}
-			return types.NewLong(n), true
-		}
-	case types.Real, types.Decimal:
-		switch v := v.(type) {
-		case int64:
-			return types.NewReal(float64(v)), true
-		case float64:
-			return types.NewReal(v), true
-		case string:
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-				return types.NewReal(f), true
-			}
-		}
-	case types.GUID:
-		if s, ok := v.(string); ok && guidRE.MatchString(s) {
-			return types.NewGUID(s), true
-		}
-	}
-	return types.NullOf(t), false
-}
-
-func integer(v any) (int64, bool) {
-	switch v := v.(type) {
-	case int64:
-		return v, true
-	case float64:
-		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
-			return int64(v), true
-		}
-	case string:
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		return n, err == nil
-	}
-	return 0, false
+		return false, false
+	},
 }
 
 // StripPort returns the address of "1.2.3.4:5678" or "[2001:db8::1]:443"
@@ -252,7 +171,7 @@ func isPort(s string) bool {
 // Exchange's ClientIPAddress, else Entra ID's ActorIpAddress.
 func clientIP(r *Record) any {
 	for _, k := range []string{"ClientIP", "ClientIPAddress", "ActorIpAddress"} {
-		if s := StripPort(text(r.Data.Prop(k))); s != "" {
+		if s := StripPort(exportfile.Text(r.Data.Prop(k))); s != "" {
 			return s
 		}
 	}
@@ -262,20 +181,18 @@ func clientIP(r *Record) any {
 // userAgent is UserAgent (SharePoint, OneDrive), else the UserAgent entry
 // of Entra ID's ExtendedProperties name/value list.
 func userAgent(r *Record) any {
-	if s := text(r.Data.Prop("UserAgent")); s != "" {
+	if s := exportfile.Text(r.Data.Prop("UserAgent")); s != "" {
 		return s
 	}
 	if props, ok := r.Data.Prop("ExtendedProperties").([]any); ok {
 		for _, p := range props {
-			if b, ok := p.(*types.Bag); ok && text(b.Prop("Name")) == "UserAgent" {
-				return text(b.Prop("Value"))
+			if b, ok := p.(*types.Bag); ok && exportfile.Text(b.Prop("Name")) == "UserAgent" {
+				return exportfile.Text(b.Prop("Value"))
 			}
 		}
 	}
 	return ""
 }
-
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // accountObjectID is the Entra ID object id of the account, where the
 // record holds one: a GUID in Entra ID's Actor list (bare or "User_"
@@ -284,25 +201,25 @@ var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 // is unwrapped). Exchange and SharePoint UserKeys are PUIDs, not object
 // ids: those records leave it empty, as nothing in them names the object.
 func accountObjectID(r *Record) string {
-	org := text(r.Data.Prop("OrganizationId"))
+	org := exportfile.Text(r.Data.Prop("OrganizationId"))
 	if actors, ok := r.Data.Prop("Actor").([]any); ok {
 		for _, a := range actors {
 			b, ok := a.(*types.Bag)
 			if !ok {
 				continue
 			}
-			id := strings.TrimPrefix(text(b.Prop("ID")), "User_")
-			if guidRE.MatchString(id) && !strings.EqualFold(id, org) {
+			id := strings.TrimPrefix(exportfile.Text(b.Prop("ID")), "User_")
+			if exportfile.IsGUID(id) && !strings.EqualFold(id, org) {
 				return strings.ToLower(id)
 			}
 		}
 	}
-	key := text(r.Data.Prop("UserKey"))
+	key := exportfile.Text(r.Data.Prop("UserKey"))
 	if i := strings.LastIndexByte(key, '|'); i >= 0 {
 		key = key[i+1:]
 	}
 	key, _, _ = strings.Cut(key, "@")
-	if guidRE.MatchString(key) {
+	if exportfile.IsGUID(key) {
 		return strings.ToLower(key)
 	}
 	return ""
@@ -312,7 +229,7 @@ func accountObjectID(r *Record) string {
 // mailbox, a cmdlet's target), else the item's or file's name.
 func objectName(r *Record) any {
 	for _, k := range []string{"ObjectId", "ItemName", "SourceFileName"} {
-		if s := text(r.Data.Prop(k)); s != "" {
+		if s := exportfile.Text(r.Data.Prop(k)); s != "" {
 			return s
 		}
 	}
@@ -322,7 +239,7 @@ func objectName(r *Record) any {
 // objectType is SharePoint's ItemType (File, Folder, Web, ...), or File
 // for sensitivity label events on documents.
 func objectType(r *Record) any {
-	if s := text(r.Data.Prop("ItemType")); s != "" {
+	if s := exportfile.Text(r.Data.Prop("ItemType")); s != "" {
 		return s
 	}
 	if r.Data.Prop("SensitivityLabelEventData") != nil && r.Data.Prop("ItemName") != nil {
@@ -334,8 +251,7 @@ func objectType(r *Record) any {
 // Tables maps the imported records, oldest first, to OfficeActivity and
 // CloudAppEvents, with the values that did not fit their columns.
 func (im *Import) Tables() (office, cloud *table.Table, issues []Issue) {
-	recs := slices.Clone(im.Records)
-	slices.SortStableFunc(recs, func(a, b Record) int { return cmp.Compare(a.Time, b.Time) })
+	recs := exportfile.OldestFirst(im.Records, recordTime)
 	office, oi := OfficeActivity(recs)
 	cloud, ci := CloudAppEvents(recs)
 	return office, cloud, append(oi, ci...)
@@ -343,13 +259,7 @@ func (im *Import) Tables() (office, cloud *table.Table, issues []Issue) {
 
 // Span is the first and last record time in ticks; ok is false with no records.
 func (im *Import) Span() (first, last int64, ok bool) {
-	for i, r := range im.Records {
-		if i == 0 || r.Time < first {
-			first = r.Time
-		}
-		if i == 0 || r.Time > last {
-			last = r.Time
-		}
-	}
-	return first, last, len(im.Records) > 0
+	return exportfile.Span(im.Records, recordTime)
 }
+
+func recordTime(r *Record) int64 { return r.Time }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/huntbook/huntbook/internal/exportfile"
 )
 
 // benchPage is a Graph page of n sign-ins made from the test page's, each
@@ -23,7 +25,7 @@ func benchPage(b *testing.B, n int) []byte {
 		if i > 0 {
 			buf.WriteString(",\n")
 		}
-		buf.WriteString(text(s.Data))
+		buf.WriteString(exportfile.Text(s.Data))
 	}
 	buf.WriteString("]}")
 	return buf.Bytes()

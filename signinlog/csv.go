@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/huntbook/huntbook/internal/exportfile"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
 	"github.com/huntbook/huntbook/kql/workspace"
@@ -167,22 +168,11 @@ func normHeader(h string) string {
 // readCSV reads the portal's CSV download: every header it knows places
 // its cells in the signIn resource; the others are listed in a note.
 func (im *Import) readCSV(data []byte, name string) error {
-	lineOff := 0
-	// Export-Csv without -NoTypeInformation writes "#TYPE ..." first.
-	if bytes.HasPrefix(data, []byte("#TYPE")) {
-		nl := bytes.IndexByte(data, '\n')
-		if nl < 0 {
-			return fmt.Errorf("%s: only a #TYPE line: not a sign-in log download", name)
-		}
-		data, lineOff = data[nl+1:], 1
-	}
-	head := firstLine(data)
-	r := csv.NewReader(bytes.NewReader(head))
-	r.LazyQuotes = true
-	header, err := r.Read()
+	hd, err := exportfile.ReadHead(data, name, "a sign-in log download", true)
 	if err != nil {
-		return fmt.Errorf("%s:%d: header: %v", name, lineOff+1, err)
+		return err
 	}
+	header := hd.Header
 	fields := make([]csvField, len(header))
 	names := make([]string, len(header)) // unique names for the CSV reader
 	seen := map[string]int{}
@@ -247,7 +237,7 @@ func (im *Import) readCSV(data []byte, name string) error {
 	w := csv.NewWriter(&hb)
 	w.Write(names)
 	w.Flush()
-	body := append(hb.Bytes(), data[len(head):]...)
+	body := append(hb.Bytes(), hd.Body[hd.Len:]...)
 	schema := make(types.Schema, len(names))
 	for j, n := range names {
 		schema[j] = types.Column{Name: n, Type: types.String}
@@ -260,10 +250,9 @@ func (im *Import) readCSV(data []byte, name string) error {
 	if s := rep.Summary(); s != "" {
 		im.Notes = append(im.Notes, s)
 	}
-	lines := recordLines(data)
-	if len(lines) != t.Rows() {
-		lines = nil // the reader split records differently: report row numbers
-		im.Notes = append(im.Notes, fmt.Sprintf("%s: record lines unknown: issues name the record number", name))
+	lines, note := exportfile.RecordLines(hd.Body, t.Rows(), name)
+	if note != "" {
+		im.Notes = append(im.Notes, note)
 	}
 	interactive := !nonInteractiveName(name)
 	hasInteractive := false
@@ -286,7 +275,7 @@ func (im *Import) readCSV(data []byte, name string) error {
 	for i := range t.Rows() {
 		line, where := 0, ""
 		if lines != nil {
-			line = lines[i] + lineOff
+			line = lines[i] + hd.Skipped
 		} else {
 			where = fmt.Sprintf("record %d", i+1)
 		}
@@ -309,7 +298,7 @@ func (im *Import) readCSV(data []byte, name string) error {
 			case kText:
 				setPath(b, f.path, v)
 			case kInt:
-				if n, ok := integer(v); ok {
+				if n, ok := exportfile.Integer(v); ok {
 					setPath(b, f.path, n)
 				} else {
 					setPath(b, f.path, v)
@@ -336,7 +325,7 @@ func (im *Import) readCSV(data []byte, name string) error {
 		}
 		b.Set("createdDateTime", types.DateTimeValue(when.Ints[i]))
 		s := SignIn{File: name, Line: line, Where: where, Time: when.Ints[i], Interactive: interactive, Data: b}
-		s.ID = text(b.Prop("id"))
+		s.ID = exportfile.Text(b.Prop("id"))
 		if ia, ok := toBool(b.Prop("isInteractive")); ok {
 			s.Interactive = ia
 		}
@@ -391,67 +380,4 @@ func setLocation(b *types.Bag, v string) {
 	if loc.Len() > 0 {
 		b.Set("location", loc)
 	}
-}
-
-// firstLine is data up to the end of its first CSV record (a quoted
-// header field may hold a newline).
-func firstLine(data []byte) []byte {
-	quoted := false
-	for i, c := range data {
-		switch {
-		case c == '"':
-			quoted = !quoted
-		case c == '\n' && !quoted:
-			return data[:i+1]
-		}
-	}
-	return data
-}
-
-// recordLines returns the line on which each record after the header
-// starts, skipping blank lines as the workspace CSV reader does. A quote
-// opens a quoted field only at the field's start (elsewhere it is text);
-// inside one, a doubled quote is a quote and a single one closes it.
-func recordLines(data []byte) []int {
-	var starts []int
-	line, header := 1, true
-	inRecord, quoted, fieldStart := false, false, true
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if !inRecord {
-			if c == '\n' {
-				line++
-				continue
-			}
-			if c == '\r' && i+1 < len(data) && data[i+1] == '\n' {
-				continue
-			}
-			inRecord, fieldStart = true, true
-			if !header {
-				starts = append(starts, line)
-			}
-		}
-		switch {
-		case quoted:
-			if c == '"' {
-				if i+1 < len(data) && data[i+1] == '"' {
-					i++
-				} else {
-					quoted = false
-				}
-			} else if c == '\n' {
-				line++
-			}
-		case c == '"' && fieldStart:
-			quoted, fieldStart = true, false
-		case c == ',':
-			fieldStart = true
-		case c == '\n':
-			line++
-			inRecord, header = false, false
-		default:
-			fieldStart = false
-		}
-	}
-	return starts
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/huntbook/huntbook/internal/exportfile"
 	"github.com/huntbook/huntbook/kql/types"
 )
 
@@ -162,7 +163,7 @@ func (im *Import) readJSONLines(data []byte, name string) error {
 			err = fmt.Errorf("the line ends inside a value")
 		}
 		if err != nil {
-			im.skip(name, n+1, "", fmt.Sprintf("not valid JSON (%v): %s", err, clip(string(line))))
+			im.skip(name, n+1, "", fmt.Sprintf("not valid JSON (%v): %s", err, exportfile.Clip(string(line))))
 			continue
 		}
 		// A line may hold a whole Graph page or an array.
@@ -202,7 +203,7 @@ func pageList(b *types.Bag) ([]any, string) {
 func (im *Import) signIn(v any, name string, line int, where string, truncated *bool) {
 	b, ok := v.(*types.Bag)
 	if !ok {
-		im.skip(name, line, where, "not a JSON object: "+clip(types.DynamicJSON(v)))
+		im.skip(name, line, where, "not a JSON object: "+exportfile.Clip(types.DynamicJSON(v)))
 		return
 	}
 	s := SignIn{File: name, Line: line, Where: where, Interactive: !nonInteractiveName(name)}
@@ -210,8 +211,8 @@ func (im *Import) signIn(v any, name string, line int, where string, truncated *
 	// An Azure Monitor diagnostic record (storage account or event hub
 	// archive): the signIn is under properties.
 	if p, ok := prop(b, "properties").(*types.Bag); ok && (prop(b, "category") != nil || prop(b, "operationName") != nil) {
-		s.Tenant = text(prop(b, "tenantId"))
-		switch cat := text(prop(b, "category")); strings.ToLower(cat) {
+		s.Tenant = exportfile.Text(prop(b, "tenantId"))
+		switch cat := exportfile.Text(prop(b, "category")); strings.ToLower(cat) {
 		case "noninteractiveusersigninlogs":
 			s.Interactive = false
 		case "signinlogs", "":
@@ -228,9 +229,9 @@ func (im *Import) signIn(v any, name string, line int, where string, truncated *
 	// signInEventTypes) belong to other tables.
 	if kinds, ok := data.Prop("signInEventTypes").([]any); ok {
 		for _, t := range kinds {
-			switch text(t) {
+			switch exportfile.Text(t) {
 			case "servicePrincipal", "managedIdentity":
-				im.skip(name, line, where, fmt.Sprintf("a %s sign-in: only user sign-ins are imported", text(t)))
+				im.skip(name, line, where, fmt.Sprintf("a %s sign-in: only user sign-ins are imported", exportfile.Text(t)))
 				return
 			case "nonInteractiveUser":
 				s.Interactive = false
@@ -249,11 +250,11 @@ func (im *Import) signIn(v any, name string, line int, where string, truncated *
 	}
 	ticks, ok := parseTime(ct)
 	if !ok {
-		im.skip(name, line, where, fmt.Sprintf("createdDateTime %s is not a datetime", clip(text(ct))))
+		im.skip(name, line, where, fmt.Sprintf("createdDateTime %s is not a datetime", exportfile.Clip(exportfile.Text(ct))))
 		return
 	}
 	s.Time, s.Data = ticks, data
-	s.ID = text(data.Prop("id"))
+	s.ID = exportfile.Text(data.Prop("id"))
 	if ia, ok := toBool(data.Prop("isInteractive")); ok {
 		s.Interactive = ia
 	}

@@ -11,17 +11,14 @@
 package signinlog
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
-	"unicode/utf16"
 
+	"github.com/huntbook/huntbook/internal/exportfile"
 	"github.com/huntbook/huntbook/kql/types"
 )
 
@@ -101,8 +98,7 @@ func (im *Import) ReadFile(path string) error {
 // be read go to Skipped; an error means the file as a whole is not a
 // sign-in log download.
 func (im *Import) Read(data []byte, name string) error {
-	data = fromUTF16(data)
-	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	data = exportfile.UTF8(data)
 	if im.ids == nil {
 		im.ids = map[string]bool{}
 	}
@@ -141,26 +137,6 @@ func nonInteractiveName(name string) bool {
 	return strings.Contains(b, "noninteractive")
 }
 
-// fromUTF16 converts UTF-16 text (marked by its byte order mark, as
-// Windows PowerShell's Out-File writes it) to UTF-8; other data is
-// returned as is.
-func fromUTF16(data []byte) []byte {
-	var order binary.ByteOrder
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		order = binary.LittleEndian
-	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		order = binary.BigEndian
-	default:
-		return data
-	}
-	units := make([]uint16, 0, len(data)/2)
-	for i := 2; i+1 < len(data); i += 2 {
-		units = append(units, order.Uint16(data[i:]))
-	}
-	return []byte(string(utf16.Decode(units)))
-}
-
 func skipSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
 		i++
@@ -168,25 +144,12 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// timeLayouts are the forms downloads write createdDateTime in: Graph's
-// ISO 8601 with a zone (any fraction), PowerShell's without one (UTC).
-var timeLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-}
-
 // parseTime reads a datetime from a JSON value: ISO 8601 (UTC when
 // without a zone) or Windows PowerShell's ConvertTo-Json form
 // "/Date(1772438400000)/" (milliseconds since the epoch).
 func parseTime(v any) (int64, bool) {
-	switch v := v.(type) {
-	case types.DateTimeValue:
-		return int64(v), true
-	case string:
-		s := strings.TrimSpace(v)
-		if ms, ok := strings.CutPrefix(s, "/Date("); ok {
+	if s, ok := v.(string); ok {
+		if ms, ok := strings.CutPrefix(strings.TrimSpace(s), "/Date("); ok {
 			ms, _, _ = strings.Cut(ms, ")")
 			// An offset after the milliseconds ("+0100") is the local zone
 			// the value was shown in; the milliseconds are UTC.
@@ -199,11 +162,6 @@ func parseTime(v any) (int64, bool) {
 			}
 			return n * types.Millisecond, true
 		}
-		for _, l := range timeLayouts {
-			if t, err := time.Parse(l, s); err == nil {
-				return types.TimeToTicks(t), true
-			}
-		}
 	}
-	return 0, false
+	return exportfile.ParseISOTime(v)
 }

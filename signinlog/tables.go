@@ -1,12 +1,9 @@
 package signinlog
 
 import (
-	"cmp"
-	"fmt"
-	"slices"
 	"strings"
 
-	"github.com/huntbook/huntbook/kql/schemas"
+	"github.com/huntbook/huntbook/internal/exportfile"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
 )
@@ -36,10 +33,10 @@ var renames = map[string]string{
 var fillers = map[string]filler{
 	"TimeGenerated":     func(s *SignIn) any { return types.DateTimeValue(s.Time) },
 	"CreatedDateTime":   func(s *SignIn) any { return types.DateTimeValue(s.Time) },
-	"ResultType":        func(s *SignIn) any { return text(status(s, "errorCode")) },
-	"ResultDescription": func(s *SignIn) any { return text(status(s, "failureReason")) },
+	"ResultType":        func(s *SignIn) any { return exportfile.Text(status(s, "errorCode")) },
+	"ResultDescription": func(s *SignIn) any { return exportfile.Text(status(s, "failureReason")) },
 	"ResultSignature": func(s *SignIn) any {
-		switch code := text(status(s, "errorCode")); code {
+		switch code := exportfile.Text(status(s, "errorCode")); code {
 		case "":
 			return ""
 		case "0":
@@ -49,13 +46,13 @@ var fillers = map[string]filler{
 	},
 	"Location": func(s *SignIn) any {
 		if loc, ok := s.Data.Prop("location").(*types.Bag); ok {
-			return text(loc.Prop("countryOrRegion"))
+			return exportfile.Text(loc.Prop("countryOrRegion"))
 		}
 		return ""
 	},
-	"Identity": func(s *SignIn) any { return text(s.Data.Prop("userDisplayName")) },
+	"Identity": func(s *SignIn) any { return exportfile.Text(s.Data.Prop("userDisplayName")) },
 	"OriginalRequestId": func(s *SignIn) any {
-		if v := text(s.Data.Prop("originalRequestId")); v != "" {
+		if v := exportfile.Text(s.Data.Prop("originalRequestId")); v != "" {
 			return v
 		}
 		return s.ID
@@ -99,7 +96,7 @@ func status(s *SignIn, k string) any {
 // tenant is the directory that logged the sign-in: the diagnostic
 // record's tenantId, else the resource's tenant, else the user's home.
 func tenant(s *SignIn) string {
-	for _, t := range []string{s.Tenant, text(s.Data.Prop("resourceTenantId")), text(s.Data.Prop("homeTenantId"))} {
+	for _, t := range []string{s.Tenant, exportfile.Text(s.Data.Prop("resourceTenantId")), exportfile.Text(s.Data.Prop("homeTenantId"))} {
 		if t != "" {
 			return t
 		}
@@ -116,7 +113,7 @@ func isRisky(s *SignIn) any {
 	}
 	known := false
 	for _, k := range []string{"riskLevelDuringSignIn", "riskLevelAggregated", "riskState"} {
-		switch text(s.Data.Prop(k)) {
+		switch exportfile.Text(s.Data.Prop(k)) {
 		case "low", "medium", "high", "atRisk", "confirmedCompromised":
 			return true
 		case "":
@@ -144,51 +141,27 @@ func colKey(s string) string {
 // them. Values that do not fit their column's type are left null and
 // returned as issues.
 func Table(name string, signIns []SignIn) (*table.Table, []Issue) {
-	schema, ok := schemas.Lookup(name)
-	if !ok {
-		panic("signinlog: no built-in schema for " + name)
-	}
-	t := &table.Table{Name: name}
-	fill := make([]filler, len(schema))
-	byKey := map[string][]int{} // property key -> columns it fills
-	for j, c := range schema {
-		t.Columns = append(t.Columns, table.NewColumn(c.Name, c.Type, len(signIns)))
-		switch {
-		case c.Name == "Type":
-			fill[j] = func(*SignIn) any { return name }
-		case fillers[c.Name] != nil:
-			fill[j] = fillers[c.Name]
-		case renames[c.Name] != "":
-			byKey[colKey(renames[c.Name])] = append(byKey[colKey(renames[c.Name])], j)
-		default:
-			byKey[colKey(c.Name)] = append(byKey[colKey(c.Name)], j)
-		}
+	m := exportfile.Mapping[SignIn]{
+		Table: name,
+		Data:  func(s *SignIn) *types.Bag { return s.Data },
+		Column: func(col string) (func(*SignIn) any, string) {
+			switch {
+			case col == "Type":
+				return func(*SignIn) any { return name }, ""
+			case fillers[col] != nil:
+				return fillers[col], ""
+			case renames[col] != "":
+				return nil, renames[col]
+			}
+			return nil, col
+		},
+		Fold:    colKey,
+		Convert: converter,
 	}
 	var issues []Issue
-	row := make([]any, len(schema))
-	for i := range signIns {
-		s := &signIns[i]
-		clear(row)
-		// One pass over the sign-in's properties rather than a lookup per column.
-		for k, key := range s.Data.Keys {
-			for _, j := range byKey[colKey(key)] {
-				row[j] = s.Data.Value(k)
-			}
-		}
-		for j, f := range fill {
-			if f != nil {
-				row[j] = f(s)
-			}
-		}
-		for j, c := range schema {
-			val, ok := convert(row[j], c.Type)
-			if !ok {
-				issues = append(issues, Issue{File: s.File, Line: s.Line, Where: s.Where,
-					Msg: fmt.Sprintf("%s.%s: %s is not a %s; left empty", name, c.Name, clip(text(row[j])), c.Type)})
-			}
-			t.Columns[j].Append(val)
-		}
-	}
+	t := m.Build(signIns, func(s *SignIn, msg string) {
+		issues = append(issues, Issue{File: s.File, Line: s.Line, Where: s.Where, Msg: msg})
+	})
 	return t, issues
 }
 
@@ -197,16 +170,13 @@ func Table(name string, signIns []SignIn) (*table.Table, []Issue) {
 // did not fit their columns.
 func (im *Import) Tables() (interactive, nonInteractive *table.Table, issues []Issue) {
 	var in, non []SignIn
-	for _, s := range im.SignIns {
+	for _, s := range exportfile.OldestFirst(im.SignIns, signInTime) {
 		if s.Interactive {
 			in = append(in, s)
 		} else {
 			non = append(non, s)
 		}
 	}
-	byTime := func(a, b SignIn) int { return cmp.Compare(a.Time, b.Time) }
-	slices.SortStableFunc(in, byTime)
-	slices.SortStableFunc(non, byTime)
 	interactive, ii := Table(Interactive, in)
 	nonInteractive, ni := Table(NonInteractive, non)
 	return interactive, nonInteractive, append(ii, ni...)
@@ -214,13 +184,7 @@ func (im *Import) Tables() (interactive, nonInteractive *table.Table, issues []I
 
 // Span is the first and last sign-in time in ticks; ok is false with none.
 func (im *Import) Span() (first, last int64, ok bool) {
-	for i, s := range im.SignIns {
-		if i == 0 || s.Time < first {
-			first = s.Time
-		}
-		if i == 0 || s.Time > last {
-			last = s.Time
-		}
-	}
-	return first, last, len(im.SignIns) > 0
+	return exportfile.Span(im.SignIns, signInTime)
 }
+
+func signInTime(s *SignIn) int64 { return s.Time }
