@@ -53,6 +53,11 @@ type QueryOptions struct {
 	Timeout time.Duration
 	// Params are query parameters (declare query_parameters / %set).
 	Params map[string]types.Value
+	// Optional names tables the query may do without (%optional): the
+	// embedded engine serves one a workspace lacks as empty, with its
+	// built-in schema and a warning, so a notebook's enrichment runs on a
+	// partial export. Remote backends have the tables they have.
+	Optional []string
 }
 
 // Result is one tabular result.

@@ -43,9 +43,14 @@ func Bundle(r Result, maxRows int) map[string]any {
 		"text/plain":       TableText(r, maxRows),
 		"application/json": TableJSON(t, maxRows),
 	}
-	// A bare value, unless the footer has something to say about a chart.
+	// A bare value, unless the footer has something to say about a chart;
+	// warnings (data left out) follow it.
 	if t.Rows() == 1 && len(t.Columns) == 1 && r.Chart == nil && r.ChartError == "" {
-		data["text/plain"] = t.Columns[0].Value(0).String()
+		text := t.Columns[0].Value(0).String()
+		for _, w := range r.Warnings {
+			text += "\nwarning: " + w
+		}
+		data["text/plain"] = text
 	}
 	return data
 }

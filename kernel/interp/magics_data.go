@@ -69,6 +69,18 @@ func init() {
 		Run: runSet,
 	})
 	RegisterBuiltin(Magic{
+		Name: "optional", Kind: LineMagic,
+		Usage: "%optional [TABLE ...]",
+		Help: "Declares tables the notebook's queries may do without. On the embedded engine, a declared table " +
+			"that no workspace folder has reads as an empty table with its built-in schema, and the query's result " +
+			"says so, so that a notebook's enrichment runs on a partial export. Remote providers have the tables " +
+			"they have. With no arguments, lists the declared tables.",
+		Run: runOptional,
+		Complete: func(in *Interpreter, args string, cursor int) ([]string, int, int) {
+			return completeTableArg(in, args, cursor)
+		},
+	})
+	RegisterBuiltin(Magic{
 		Name: "timerange", Kind: LineMagic,
 		Usage: "%timerange [START END | last DURATION | --unset]",
 		Help: "Sets the query parameters start and end (datetimes) for queries written as " +
@@ -505,6 +517,29 @@ func ParseLiteral(src string) (types.Value, error) {
 		}
 	}
 	return v, nil
+}
+
+func runOptional(ctx context.Context, c *Call) error {
+	e, err := providerEngine(c)
+	if err != nil {
+		return err
+	}
+	names := strings.Fields(c.Args)
+	if len(names) == 0 {
+		if opt := e.Optional(); len(opt) > 0 {
+			c.Stdout("Optional tables: " + strings.Join(opt, ", ") + "\n")
+		} else {
+			c.Stdout("No optional tables: %optional TABLE ... declares some.\n")
+		}
+		return nil
+	}
+	for _, n := range names {
+		if _, ok := schemas.Lookup(n); !ok {
+			return c.Usagef("%s is not a table huntbook knows the schema of, so it cannot be served empty", n)
+		}
+	}
+	e.AddOptional(names...)
+	return nil
 }
 
 func runSet(ctx context.Context, c *Call) error {

@@ -601,3 +601,24 @@ func TestExportCSVKeepsTypes(t *testing.T) {
 		}
 	}
 }
+
+// %optional lets a cell read a table the workspace lacks as empty, saying
+// so with the result; the declaration lasts for the session and is listed.
+func TestOptionalMagic(t *testing.T) {
+	in, _ := connected(t)
+	_, reply := run(t, in, "OfficeActivity | count")
+	if reply.Err == nil || !strings.Contains(reply.Err.Value, `unknown table "OfficeActivity"`) {
+		t.Fatalf("before %%optional: %v", reply.Err)
+	}
+	rec := mustRun(t, in, "%optional OfficeActivity\nEvents | join kind=leftouter (OfficeActivity | project Account = UserId, Operation) on Account | count")
+	if got := rec.text(); !strings.Contains(got, "4") || !strings.Contains(got, "OfficeActivity is not in ") || !strings.Contains(got, "read as an empty table (%optional)") {
+		t.Errorf("with %%optional:\n%s", got)
+	}
+	if got := mustRun(t, in, "%optional").text(); got != "Optional tables: OfficeActivity\n" {
+		t.Errorf("%%optional lists %q", got)
+	}
+	_, reply = run(t, in, "%optional NoSuchTable")
+	if reply.Err == nil || !strings.Contains(reply.Err.Value, "NoSuchTable is not a table huntbook knows the schema of") {
+		t.Errorf("unknown table: %v", reply.Err)
+	}
+}

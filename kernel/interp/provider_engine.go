@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -23,6 +24,8 @@ type ProviderEngine struct {
 	provider providers.Provider
 	session  providers.Session
 	params   map[string]types.Value
+	// optional are the tables %optional lets queries do without.
+	optional []string
 	// named are the schemas of this session's named results (| as Name),
 	// for completion.
 	named map[string]types.Schema
@@ -101,6 +104,25 @@ func (e *ProviderEngine) DeleteParam(name string) bool {
 	return ok
 }
 
+// AddOptional declares tables the notebook's queries may do without
+// (%optional): the embedded engine serves one a workspace lacks as empty.
+func (e *ProviderEngine) AddOptional(names ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, n := range names {
+		if !slices.Contains(e.optional, n) {
+			e.optional = append(e.optional, n)
+		}
+	}
+}
+
+// Optional returns the tables declared optional, in declaration order.
+func (e *ProviderEngine) Optional() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.optional)
+}
+
 // Params returns a copy of the query parameters.
 func (e *ProviderEngine) Params() map[string]types.Value {
 	e.mu.Lock()
@@ -146,7 +168,7 @@ func (e *ProviderEngine) Run(ctx context.Context, query string) ([]Result, error
 	if err != nil {
 		return nil, err
 	}
-	opts := providers.QueryOptions{Timeout: e.Timeout, Params: e.Params()}
+	opts := providers.QueryOptions{Timeout: e.Timeout, Params: e.Params(), Optional: e.Optional()}
 	start := time.Now()
 	res, err := s.Run(ctx, query, opts)
 	if err != nil {

@@ -391,6 +391,7 @@ func (s *Session) Run(ctx context.Context, query string, opts providers.QueryOpt
 	if s.cat == nil {
 		s.cat = &catalog{p: s.p}
 	}
+	s.cat.setOptional(opts.Optional)
 	if s.ses == nil {
 		eo := s.p.opts.Exec
 		if eo.Now.IsZero() && s.p.generated() {
@@ -475,7 +476,7 @@ func (b bindCatalog) Table(name string) (types.Schema, bool) {
 	if w := b.c.owner(name); w != nil {
 		return w.Schema(name)
 	}
-	return nil, false
+	return b.c.optionalSchema(name)
 }
 
 func (b bindCatalog) Tables() []string { return b.c.TableNames() }
@@ -536,6 +537,28 @@ type catalog struct {
 	added    map[string]*table.Table
 	warnings []string // load problems met since the last takeWarnings
 	warned   map[string]bool
+	optional map[string]bool // tables served empty when missing (%optional)
+}
+
+func (c *catalog) setOptional(names []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.optional = map[string]bool{}
+	for _, n := range names {
+		c.optional[n] = true
+	}
+}
+
+// optionalSchema is the built-in schema of a table the session may do
+// without and no workspace has.
+func (c *catalog) optionalSchema(name string) (types.Schema, bool) {
+	c.mu.Lock()
+	opt := c.optional[name]
+	c.mu.Unlock()
+	if !opt {
+		return nil, false
+	}
+	return schemas.Lookup(name)
 }
 
 // warn records a load warning once per session: a bad row is reported, not
@@ -593,6 +616,10 @@ func (c *catalog) Table(ctx context.Context, name string) (*table.Table, error) 
 	}
 	w := c.owner(name)
 	if w == nil {
+		if s, ok := c.optionalSchema(name); ok {
+			c.warn(fmt.Sprintf("%s is not in %s: read as an empty table (%%optional)", name, strings.Join(c.dirs(), ", ")))
+			return table.New(name, s), nil
+		}
 		return nil, c.noTable(name)
 	}
 	return c.load(ctx, w, name)
@@ -605,12 +632,17 @@ func (c *catalog) noTable(name string) error {
 	if _, ok := schemas.Lookup(name); !ok || len(c.p.spaces) == 0 {
 		return fmt.Errorf("unknown table %q", name)
 	}
+	return fmt.Errorf("unknown table %q: no file for it in %s (%s.csv, .jsonl, .json or .parquet); export it there, or go on without it (%%optional TABLE in a notebook, union isfuzzy=true in a query)",
+		name, strings.Join(c.dirs(), ", "), name)
+}
+
+// dirs are the workspace folders, for messages.
+func (c *catalog) dirs() []string {
 	var dirs []string
 	for _, w := range c.p.spaces {
 		dirs = append(dirs, w.Dir)
 	}
-	return fmt.Errorf("unknown table %q: no file for it in %s (%s.csv, .jsonl, .json or .parquet); export it there, or query it with union isfuzzy=true to go on without it",
-		name, strings.Join(dirs, ", "), name)
+	return dirs
 }
 
 // load reads a workspace's table, keeping its load problems as a warning.

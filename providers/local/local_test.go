@@ -474,7 +474,7 @@ func TestMissingSentinelTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct{ query, want string }{
-		{"OfficeActivity | take 1", `unknown table "OfficeActivity": no file for it in ` + dir + ` (OfficeActivity.csv, .jsonl, .json or .parquet); export it there, or query it with union isfuzzy=true`},
+		{"OfficeActivity | take 1", `unknown table "OfficeActivity": no file for it in ` + dir + ` (OfficeActivity.csv, .jsonl, .json or .parquet); export it there, or go on without it (%optional TABLE in a notebook, union isfuzzy=true in a query)`},
 		{"NoSuchTable | take 1", `unknown table "NoSuchTable"`},
 	}
 	for _, tc := range tests {
@@ -486,5 +486,35 @@ func TestMissingSentinelTable(t *testing.T) {
 	res := run(t, p.NewSession(), "union isfuzzy=true OfficeActivity, SigninLogs | count", providers.QueryOptions{})
 	if got := res[0].Table.Columns[0].Ints[0]; got != 1 {
 		t.Errorf("union isfuzzy count = %d, want 1", got)
+	}
+}
+
+// A table declared optional that no workspace has reads as empty, with
+// its built-in schema and a warning; other missing tables still fail.
+func TestOptionalTables(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "SigninLogs.csv"), []byte("UserPrincipalName,IPAddress\na@contoso.com,10.0.0.1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := New("", []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.NewSession()
+	opts := providers.QueryOptions{Optional: []string{"OfficeActivity", "SigninLogs", "NotATable"}}
+	q := "SigninLogs | join kind=leftouter (OfficeActivity | project UserPrincipalName = tolower(UserId), Operation) on UserPrincipalName | project UserPrincipalName, Operation"
+	res := run(t, s, q, opts)
+	if res[0].Table.Rows() != 1 {
+		t.Fatalf("rows = %d", res[0].Table.Rows())
+	}
+	if w := strings.Join(res[0].Warnings, "\n"); !strings.Contains(w, "OfficeActivity is not in "+dir+": read as an empty table (%optional)") {
+		t.Errorf("warnings = %q", res[0].Warnings)
+	}
+	if _, err := s.Run(context.Background(), "NotATable | take 1", opts); err == nil || !strings.Contains(err.Error(), `unknown table "NotATable"`) {
+		t.Errorf("an optional name with no known schema: err = %v", err)
+	}
+	// Without the declaration the table is missing again.
+	if _, err := s.Run(context.Background(), "OfficeActivity | take 1", providers.QueryOptions{}); err == nil {
+		t.Error("OfficeActivity served without being declared optional")
 	}
 }
