@@ -21,22 +21,115 @@ func init() {
 	register(&command{name: "import signins", summary: "turn Entra ID sign-in log downloads (JSON, CSV) into SigninLogs and AADNonInteractiveUserSignInLogs", run: runImportSignins})
 }
 
-// ualTables are the tables an import writes, as DIR/Name.jsonl.
-var ualTables = []string{"OfficeActivity", "CloudAppEvents"}
+// importMaxListed bounds the skipped records and unfit values printed one a line.
+const importMaxListed = 50
 
-// ualMaxListed bounds the skipped records and unfit values printed one a line.
-const ualMaxListed = 50
+// ualImport is the import ual subcommand: Purview audit log exports.
+var ualImport = importKind{
+	name: "ual",
+	usage: `Usage: huntbook import ual --workspace DIR [--force] FILE.csv...
+
+Reads unified audit log exports (the Purview Audit search's Export results, or
+Search-UnifiedAuditLog | Export-Csv) and writes DIR/OfficeActivity.jsonl and
+DIR/CloudAppEvents.jsonl; records in several files are kept once (by Id).`,
+	noFiles: "no export files given (want FILE.csv...)",
+	tables:  []string{"OfficeActivity", "CloudAppEvents"},
+	noun:    "record",
+	sameID:  "an earlier record had the same Id",
+	nothing: "no audit records to import",
+	open:    func() importer { return &ualImporter{} },
+}
+
+// signinsImport is the import signins subcommand: Entra ID sign-in log downloads.
+var signinsImport = importKind{
+	name: "signins",
+	usage: `Usage: huntbook import signins --workspace DIR [--force] FILE...
+
+Reads Entra ID sign-in log downloads: the admin center's Sign-in logs > Download
+(JSON or CSV; a CSV named NonInteractiveSignIns*.csv holds non-interactive sign-ins),
+Graph /auditLogs/signIns pages, Get-MgAuditLogSignIn | ConvertTo-Json -Depth 10, JSON lines
+or Azure Monitor diagnostic records, and writes DIR/SigninLogs.jsonl (interactive) and
+DIR/AADNonInteractiveUserSignInLogs.jsonl; sign-ins in several files are kept once (by id).`,
+	noFiles: "no download files given (want FILE.json or FILE.csv...)",
+	tables:  []string{signinlog.Interactive, signinlog.NonInteractive},
+	noun:    "sign-in",
+	sameID:  "an earlier sign-in had the same id",
+	nothing: "no sign-ins to import",
+	open:    func() importer { return &signinsImporter{} },
+}
 
 func runImportUAL(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("huntbook import ual", flag.ContinueOnError)
+	return runImport(ualImport, args, stdout, stderr)
+}
+
+func runImportSignins(args []string, stdout, stderr io.Writer) int {
+	return runImport(signinsImport, args, stdout, stderr)
+}
+
+// importKind is what one import subcommand has of its own; runImport does
+// the rest the same way for every kind.
+type importKind struct {
+	name    string   // the subcommand: huntbook import NAME
+	usage   string   // the usage text above the flags
+	noFiles string   // the error for no files given
+	tables  []string // the tables written, as DIR/Name.jsonl
+	noun    string   // what the files hold, one of them ("record")
+	sameID  string   // why a duplicate was left out
+	nothing string   // the error when no record could be read
+	open    func() importer
+}
+
+// importer is one import's reader and mapper, as runImport needs it.
+type importer interface {
+	ReadFile(path string) error
+	// read is what reading the files gave.
+	read() (n, duplicates int, notes []string, skipped []fmt.Stringer)
+	// tables are the kind's tables, in importKind.tables order, with the
+	// values that did not fit their columns.
+	tables() ([]*table.Table, []fmt.Stringer)
+	Span() (first, last int64, ok bool)
+}
+
+type ualImporter struct{ auditlog.Import }
+
+func (u *ualImporter) read() (int, int, []string, []fmt.Stringer) {
+	return len(u.Records), u.Duplicates, u.Notes, stringers(u.Skipped)
+}
+
+func (u *ualImporter) tables() ([]*table.Table, []fmt.Stringer) {
+	office, cloud, issues := u.Tables()
+	return []*table.Table{office, cloud}, stringers(issues)
+}
+
+type signinsImporter struct{ signinlog.Import }
+
+func (s *signinsImporter) read() (int, int, []string, []fmt.Stringer) {
+	return len(s.SignIns), s.Duplicates, s.Notes, stringers(s.Skipped)
+}
+
+func (s *signinsImporter) tables() ([]*table.Table, []fmt.Stringer) {
+	interactive, nonInteractive, issues := s.Tables()
+	return []*table.Table{interactive, nonInteractive}, stringers(issues)
+}
+
+func stringers[S fmt.Stringer](s []S) []fmt.Stringer {
+	out := make([]fmt.Stringer, len(s))
+	for i, x := range s {
+		out[i] = x
+	}
+	return out
+}
+
+// runImport runs "huntbook import KIND --workspace DIR [--force] FILES":
+// exit code 2 for a usage error, 1 for files it could not read or write.
+func runImport(k importKind, args []string, stdout, stderr io.Writer) int {
+	cmd := "huntbook import " + k.name
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("workspace", "", "workspace folder to write the tables to (created if missing; required)")
 	force := fs.Bool("force", false, "overwrite the tables' files if the folder has them")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: huntbook import ual --workspace DIR [--force] FILE.csv...")
-		fmt.Fprintln(stderr, "\nReads unified audit log exports (the Purview Audit search's Export results, or")
-		fmt.Fprintln(stderr, "Search-UnifiedAuditLog | Export-Csv) and writes DIR/OfficeActivity.jsonl and")
-		fmt.Fprintln(stderr, "DIR/CloudAppEvents.jsonl; records in several files are kept once (by Id).")
+		fmt.Fprintln(stderr, k.usage)
 		fs.PrintDefaults()
 	}
 	files, err := parseInterspersed(fs, args)
@@ -47,72 +140,80 @@ func runImportUAL(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *dir == "" {
-		fmt.Fprintln(stderr, "huntbook import ual: --workspace DIR is required")
+		fmt.Fprintf(stderr, "%s: --workspace DIR is required\n", cmd)
 		return 2
 	}
 	if len(files) == 0 {
-		fmt.Fprintln(stderr, "huntbook import ual: no export files given (want FILE.csv...)")
+		fmt.Fprintf(stderr, "%s: %s\n", cmd, k.noFiles)
 		return 2
 	}
-	if err := checkTargets(*dir, ualTables, *force); err != nil {
-		fmt.Fprintf(stderr, "huntbook import ual: %v\n", err)
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return 1
 	}
+	if err := checkTargets(*dir, k.tables, *force); err != nil {
+		return fail(err)
+	}
 
-	var im auditlog.Import
+	im := k.open()
 	for _, f := range files {
 		if err := im.ReadFile(f); err != nil {
-			fmt.Fprintf(stderr, "huntbook import ual: %v\n", err)
-			return 1
+			return fail(err)
 		}
 	}
-	fmt.Fprintf(stdout, "read %s: %s", ualPlural(len(files), "file"), ualPlural(len(im.Records), "record"))
-	if im.Duplicates > 0 {
-		fmt.Fprintf(stdout, " (%s left out: an earlier record had the same Id)", ualPlural(im.Duplicates, "duplicate"))
+	n, dups, notes, skipped := im.read()
+	fmt.Fprintf(stdout, "read %s: %s", plural(len(files), "file"), plural(n, k.noun))
+	if dups > 0 {
+		fmt.Fprintf(stdout, " (%s left out: %s)", plural(dups, "duplicate"), k.sameID)
 	}
-	fmt.Fprintf(stdout, ", %d skipped\n", len(im.Skipped))
-	for _, n := range im.Notes {
+	fmt.Fprintf(stdout, ", %d skipped\n", len(skipped))
+	for _, n := range notes {
 		fmt.Fprintf(stdout, "note: %s\n", n)
 	}
-	printIssues(stdout, "skipped "+ualPlural(len(im.Skipped), "record")+" that could not be read:", im.Skipped)
-	if len(im.Records) == 0 {
-		fmt.Fprintln(stderr, "huntbook import ual: no audit records to import; nothing written")
+	printIssues(stdout, "skipped "+plural(len(skipped), k.noun)+" that could not be read:", skipped)
+	if n == 0 {
+		fmt.Fprintf(stderr, "%s: %s; nothing written\n", cmd, k.nothing)
 		return 1
 	}
 
-	office, cloud, issues := im.Tables()
+	tables, issues := im.tables()
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
-		fmt.Fprintf(stderr, "huntbook import ual: %v\n", err)
-		return 1
+		return fail(err)
 	}
 	ws, err := workspace.Open(*dir, workspace.Options{})
 	if err != nil {
-		fmt.Fprintf(stderr, "huntbook import ual: %v\n", err)
-		return 1
+		return fail(err)
 	}
-	for _, t := range []struct {
-		name string
-		rows int
-		err  error
-	}{
-		{office.Name, office.Rows(), ws.Write(office.Name, office, "jsonl")},
-		{cloud.Name, cloud.Rows(), ws.Write(cloud.Name, cloud, "jsonl")},
-	} {
-		if t.err != nil {
-			fmt.Fprintf(stderr, "huntbook import ual: %v\n", t.err)
-			return 1
+	for _, t := range tables {
+		path := filepath.Join(*dir, t.Name+".jsonl")
+		if t.Rows() == 0 {
+			// A table the files have nothing for is not written (an empty
+			// one would say there were no such records); with --force, the
+			// one a former import left goes, so the folder does not pair
+			// old records with new ones. (An audit log import fills both
+			// its tables from every record: never empty.)
+			for _, f := range []string{path, filepath.Join(*dir, t.Name+".schema.json")} {
+				if err := os.Remove(f); err == nil {
+					fmt.Fprintf(stdout, "removed %s: the downloads have no %s rows\n", f, t.Name)
+				} else if !os.IsNotExist(err) {
+					return fail(err)
+				}
+			}
+			continue
 		}
-		fmt.Fprintf(stdout, "wrote %s: %s\n", filepath.Join(*dir, t.name+".jsonl"), ualPlural(t.rows, "row"))
+		if err := ws.Write(t.Name, t, "jsonl"); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "wrote %s: %s\n", path, plural(t.Rows(), "row"))
 	}
 	if first, last, ok := im.Span(); ok {
 		span := time.Duration((last - first) * 100)
 		fmt.Fprintf(stdout, "time span: %s to %s (%s)\n", types.FormatDateTime(first), types.FormatDateTime(last), span)
 		if err := recordEnd(stdout, *dir, last); err != nil {
-			fmt.Fprintf(stderr, "huntbook import ual: %v\n", err)
-			return 1
+			return fail(err)
 		}
 	}
-	printIssues(stdout, ualPlural(len(issues), "value")+" did not fit their column's type (left empty):", issues)
+	printIssues(stdout, plural(len(issues), "value")+" did not fit their column's type (left empty):", issues)
 	return 0
 }
 
@@ -155,128 +256,25 @@ func checkTargets(dir string, tables []string, force bool) error {
 	return nil
 }
 
-// printIssues prints a heading and the issues one a line, at most ualMaxListed.
-func printIssues[I fmt.Stringer](w io.Writer, heading string, issues []I) {
+// printIssues prints a heading and the issues one a line, at most importMaxListed.
+func printIssues(w io.Writer, heading string, issues []fmt.Stringer) {
 	if len(issues) == 0 {
 		return
 	}
 	fmt.Fprintln(w, heading)
 	for i, is := range issues {
-		if i == ualMaxListed {
-			fmt.Fprintf(w, "  ... and %d more\n", len(issues)-ualMaxListed)
+		if i == importMaxListed {
+			fmt.Fprintf(w, "  ... and %d more\n", len(issues)-importMaxListed)
 			break
 		}
 		fmt.Fprintf(w, "  %s\n", is)
 	}
 }
 
-// ualPlural is "1 file", "2 files".
-func ualPlural(n int, noun string) string {
+// plural is "1 file", "2 files".
+func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// signinTables are the tables a sign-in import writes, as DIR/Name.jsonl.
-var signinTables = []string{signinlog.Interactive, signinlog.NonInteractive}
-
-func runImportSignins(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("huntbook import signins", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dir := fs.String("workspace", "", "workspace folder to write the tables to (created if missing; required)")
-	force := fs.Bool("force", false, "overwrite the tables' files if the folder has them")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: huntbook import signins --workspace DIR [--force] FILE...")
-		fmt.Fprintln(stderr, "\nReads Entra ID sign-in log downloads: the admin center's Sign-in logs > Download")
-		fmt.Fprintln(stderr, "(JSON or CSV; a CSV named NonInteractiveSignIns*.csv holds non-interactive sign-ins),")
-		fmt.Fprintln(stderr, "Graph /auditLogs/signIns pages, Get-MgAuditLogSignIn | ConvertTo-Json -Depth 10, JSON lines")
-		fmt.Fprintln(stderr, "or Azure Monitor diagnostic records, and writes DIR/SigninLogs.jsonl (interactive) and")
-		fmt.Fprintln(stderr, "DIR/AADNonInteractiveUserSignInLogs.jsonl; sign-ins in several files are kept once (by id).")
-		fs.PrintDefaults()
-	}
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
-	}
-	if *dir == "" {
-		fmt.Fprintln(stderr, "huntbook import signins: --workspace DIR is required")
-		return 2
-	}
-	if len(files) == 0 {
-		fmt.Fprintln(stderr, "huntbook import signins: no download files given (want FILE.json or FILE.csv...)")
-		return 2
-	}
-	if err := checkTargets(*dir, signinTables, *force); err != nil {
-		fmt.Fprintf(stderr, "huntbook import signins: %v\n", err)
-		return 1
-	}
-
-	var im signinlog.Import
-	for _, f := range files {
-		if err := im.ReadFile(f); err != nil {
-			fmt.Fprintf(stderr, "huntbook import signins: %v\n", err)
-			return 1
-		}
-	}
-	fmt.Fprintf(stdout, "read %s: %s", ualPlural(len(files), "file"), ualPlural(len(im.SignIns), "sign-in"))
-	if im.Duplicates > 0 {
-		fmt.Fprintf(stdout, " (%s left out: an earlier sign-in had the same id)", ualPlural(im.Duplicates, "duplicate"))
-	}
-	fmt.Fprintf(stdout, ", %d skipped\n", len(im.Skipped))
-	for _, n := range im.Notes {
-		fmt.Fprintf(stdout, "note: %s\n", n)
-	}
-	printIssues(stdout, "skipped "+ualPlural(len(im.Skipped), "sign-in")+" that could not be read:", im.Skipped)
-	if len(im.SignIns) == 0 {
-		fmt.Fprintln(stderr, "huntbook import signins: no sign-ins to import; nothing written")
-		return 1
-	}
-
-	interactive, nonInteractive, issues := im.Tables()
-	if err := os.MkdirAll(*dir, 0o755); err != nil {
-		fmt.Fprintf(stderr, "huntbook import signins: %v\n", err)
-		return 1
-	}
-	ws, err := workspace.Open(*dir, workspace.Options{})
-	if err != nil {
-		fmt.Fprintf(stderr, "huntbook import signins: %v\n", err)
-		return 1
-	}
-	for _, t := range []*table.Table{interactive, nonInteractive} {
-		path := filepath.Join(*dir, t.Name+".jsonl")
-		if t.Rows() == 0 {
-			// A table the downloads have nothing for is not written (an
-			// empty one would say there were no such sign-ins); with
-			// --force, the one a former import left goes, so the folder
-			// does not pair old sign-ins with new ones.
-			for _, f := range []string{path, filepath.Join(*dir, t.Name+".schema.json")} {
-				if err := os.Remove(f); err == nil {
-					fmt.Fprintf(stdout, "removed %s: the downloads have no %s rows\n", f, t.Name)
-				} else if !os.IsNotExist(err) {
-					fmt.Fprintf(stderr, "huntbook import signins: %v\n", err)
-					return 1
-				}
-			}
-			continue
-		}
-		if err := ws.Write(t.Name, t, "jsonl"); err != nil {
-			fmt.Fprintf(stderr, "huntbook import signins: %v\n", err)
-			return 1
-		}
-		fmt.Fprintf(stdout, "wrote %s: %s\n", path, ualPlural(t.Rows(), "row"))
-	}
-	if first, last, ok := im.Span(); ok {
-		span := time.Duration((last - first) * 100)
-		fmt.Fprintf(stdout, "time span: %s to %s (%s)\n", types.FormatDateTime(first), types.FormatDateTime(last), span)
-		if err := recordEnd(stdout, *dir, last); err != nil {
-			fmt.Fprintf(stderr, "huntbook import signins: %v\n", err)
-			return 1
-		}
-	}
-	printIssues(stdout, ualPlural(len(issues), "value")+" did not fit their column's type (left empty):", issues)
-	return 0
 }
