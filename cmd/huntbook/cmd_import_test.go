@@ -18,17 +18,81 @@ var (
 	ualClassic = filepath.Join("..", "..", "auditlog", "testdata", "classic_export.csv")
 )
 
+// runCase is one run of the huntbook command line.
+type runCase struct {
+	args []string
+	code int
+	msg  []string // in stdout on success, stderr otherwise
+}
+
+// checkRuns runs each case in turn (later cases see what earlier ones wrote).
+func checkRuns(t *testing.T, tests []runCase) {
+	t.Helper()
+	for _, tc := range tests {
+		var o, e bytes.Buffer
+		code := run(tc.args, &o, &e)
+		got := e.String()
+		if tc.code == 0 {
+			got = o.String()
+		}
+		for _, m := range tc.msg {
+			if !strings.Contains(got, m) {
+				t.Errorf("%q: output lacks %q:\n%s", tc.args, m, got)
+			}
+		}
+		if code != tc.code {
+			t.Errorf("%q = %d, out %q, err %q; want %d", tc.args, code, o.String(), e.String(), tc.code)
+		}
+	}
+}
+
+// queryCase is a query over an imported folder and the rows it answers.
+type queryCase struct {
+	name, kql string
+	want      []string // rows, cells joined by |
+}
+
+// checkQueries runs the queries on the folder through the embedded engine.
+func checkQueries(t *testing.T, dir string, queries []queryCase) {
+	t.Helper()
+	p, err := local.New("", []string{dir}, local.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for _, qc := range queries {
+		res, err := p.NewSession().Run(context.Background(), qc.kql, providers.QueryOptions{})
+		if err != nil {
+			t.Errorf("%s: %v", qc.name, err)
+			continue
+		}
+		tb := res[len(res)-1].Table
+		var got []string
+		for i := range tb.Rows() {
+			cells := make([]string, len(tb.Columns))
+			for j, c := range tb.Columns {
+				cells[j] = c.Value(i).String()
+			}
+			got = append(got, strings.Join(cells, "|"))
+		}
+		if strings.Join(got, "\n") != strings.Join(qc.want, "\n") {
+			t.Errorf("%s:\n%s\nwant\n%s", qc.name, strings.Join(got, "\n"), strings.Join(qc.want, "\n"))
+		}
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestImportUALCommand(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ir")
 	notUAL := filepath.Join(t.TempDir(), "signins.csv")
-	if err := os.WriteFile(notUAL, []byte("TimeGenerated,UserPrincipalName\n2026-03-02T00:00:00Z,a@b.c\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		args []string
-		code int
-		msg  []string // in stdout on success, stderr otherwise
-	}{
+	writeFile(t, notUAL, "TimeGenerated,UserPrincipalName\n2026-03-02T00:00:00Z,a@b.c\n")
+	tests := []runCase{
 		{[]string{"import", "ual", ualPurview}, 2, []string{"--workspace DIR is required"}},
 		{[]string{"import", "ual", "--workspace", dir}, 2, []string{"no export files"}},
 		{[]string{"import", "ual", "--workspace", dir, "--bogus", ualPurview}, 2, []string{"flag provided but not defined: -bogus"}},
@@ -47,36 +111,13 @@ func TestImportUALCommand(t *testing.T) {
 		{[]string{"import", "ual", "--workspace", dir, ualPurview}, 1, []string{"OfficeActivity.jsonl", "already there; use --force"}},
 		{[]string{"import", "ual", "--workspace", dir, "--force", ualPurview, ualClassic}, 0, []string{"8 rows"}},
 	}
-	for _, tc := range tests {
-		var o, e bytes.Buffer
-		code := run(tc.args, &o, &e)
-		got := e.String()
-		if tc.code == 0 {
-			got = o.String()
-		}
-		for _, m := range tc.msg {
-			if !strings.Contains(got, m) {
-				t.Errorf("%q: output lacks %q", tc.args, m)
-			}
-		}
-		if code != tc.code {
-			t.Errorf("%q = %d, out %q, err %q; want %d", tc.args, code, o.String(), e.String(), tc.code)
-		}
-	}
+	checkRuns(t, tests)
 
 	// The folder answers the guided notebooks' queries through the embedded engine.
-	p, err := local.New("", []string{dir}, local.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
 	const q1 = "https://contoso.sharepoint.com/sites/Finance/Shared Documents/Q1 forecast.xlsx"
 	const payroll = "https://contoso.sharepoint.com/sites/Finance/Shared Documents/Payroll 2026.docx"
 	const adele = "7e1d6a3b-2f4c-4b8e-9a51-3c2d1e0f9a88"
-	queries := []struct {
-		name, kql string
-		want      []string // rows, cells joined by |
-	}{
+	queries := []queryCase{
 		{"label changes (information-protection-label-activity)", `CloudAppEvents
 | where ActionType in ("SensitivityLabelUpdated", "SensitivityLabelRemoved")
 | extend d = RawEventData.SensitivityLabelEventData
@@ -115,33 +156,13 @@ func TestImportUALCommand(t *testing.T) {
 			`adele.vance@contoso.com|203.0.113.24|2026-03-02T09:00:00Z|1|["https://contoso.sharepoint.com/sites/Finance/"]`,
 		}},
 	}
-	for _, qc := range queries {
-		res, err := p.NewSession().Run(context.Background(), qc.kql, providers.QueryOptions{})
-		if err != nil {
-			t.Errorf("%s: %v", qc.name, err)
-			continue
-		}
-		tb := res[len(res)-1].Table
-		var got []string
-		for i := range tb.Rows() {
-			cells := make([]string, len(tb.Columns))
-			for j, c := range tb.Columns {
-				cells[j] = c.Value(i).String()
-			}
-			got = append(got, strings.Join(cells, "|"))
-		}
-		if strings.Join(got, "\n") != strings.Join(qc.want, "\n") {
-			t.Errorf("%s:\n%s\nwant\n%s", qc.name, strings.Join(got, "\n"), strings.Join(qc.want, "\n"))
-		}
-	}
+	checkQueries(t, dir, queries)
 }
 
 func TestImportUALOtherFormat(t *testing.T) {
 	// A table kept in another format is never silently doubled, even with --force.
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "OfficeActivity.csv"), []byte("TimeGenerated\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "OfficeActivity.csv"), "TimeGenerated\n")
 	for _, force := range []bool{false, true} {
 		args := []string{"import", "ual", "--workspace", dir, ualPurview}
 		if force {
@@ -168,15 +189,9 @@ var (
 func TestImportSigninsCommand(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ir")
 	notSignins := filepath.Join(t.TempDir(), "query_data.csv")
-	if err := os.WriteFile(notSignins, []byte("TimeGenerated,UserPrincipalName\n2026-03-02T00:00:00Z,a@b.c\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, notSignins, "TimeGenerated,UserPrincipalName\n2026-03-02T00:00:00Z,a@b.c\n")
 	all := []string{signinGraph, signinPortal, signinCSV, signinNonCSV}
-	tests := []struct {
-		args []string
-		code int
-		msg  []string // in stdout on success, stderr otherwise
-	}{
+	tests := []runCase{
 		{[]string{"import", "signins", signinGraph}, 2, []string{"--workspace DIR is required"}},
 		{[]string{"import", "signins", "--workspace", dir}, 2, []string{"no download files"}},
 		{[]string{"import", "signins", "--workspace", dir, "--bogus", signinGraph}, 2, []string{"flag provided but not defined: -bogus"}},
@@ -199,34 +214,11 @@ func TestImportSigninsCommand(t *testing.T) {
 		{[]string{"import", "signins", "--workspace", dir, signinCSV}, 1, []string{"SigninLogs.jsonl", "AADNonInteractiveUserSignInLogs.jsonl", "already there; use --force"}},
 		{append([]string{"import", "signins", "--workspace", dir, "--force"}, all...), 0, []string{"5 rows", "1 row"}},
 	}
-	for _, tc := range tests {
-		var o, e bytes.Buffer
-		code := run(tc.args, &o, &e)
-		got := e.String()
-		if tc.code == 0 {
-			got = o.String()
-		}
-		for _, m := range tc.msg {
-			if !strings.Contains(got, m) {
-				t.Errorf("%q: output lacks %q:\n%s", tc.args, m, got)
-			}
-		}
-		if code != tc.code {
-			t.Errorf("%q = %d, out %q, err %q; want %d", tc.args, code, o.String(), e.String(), tc.code)
-		}
-	}
+	checkRuns(t, tests)
 
 	// The folder answers the guided notebooks' queries through the embedded engine.
-	p, err := local.New("", []string{dir}, local.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
 	const pinned = "set query_now = datetime(2026-03-03);\nlet lookback = 2d;\n"
-	queries := []struct {
-		name, kql string
-		want      []string // rows, cells joined by |
-	}{
+	queries := []queryCase{
 		// workspace.json's clock stops at the last sign-in: ago() finds the data.
 		{"last hour", `SigninLogs | where TimeGenerated > ago(1h) | project UserPrincipalName, City = tostring(LocationDetails.city)`, []string{
 			"adele.vance@contoso.com|Amsterdam",
@@ -292,25 +284,7 @@ SigninLogs
 			"SignInLogs|SigninLogs|5",
 		}},
 	}
-	for _, qc := range queries {
-		res, err := p.NewSession().Run(context.Background(), qc.kql, providers.QueryOptions{})
-		if err != nil {
-			t.Errorf("%s: %v", qc.name, err)
-			continue
-		}
-		tb := res[len(res)-1].Table
-		var got []string
-		for i := range tb.Rows() {
-			cells := make([]string, len(tb.Columns))
-			for j, c := range tb.Columns {
-				cells[j] = c.Value(i).String()
-			}
-			got = append(got, strings.Join(cells, "|"))
-		}
-		if strings.Join(got, "\n") != strings.Join(qc.want, "\n") {
-			t.Errorf("%s:\n%s\nwant\n%s", qc.name, strings.Join(got, "\n"), strings.Join(qc.want, "\n"))
-		}
-	}
+	checkQueries(t, dir, queries)
 }
 
 func TestImportSigninsForceRemovesStale(t *testing.T) {
@@ -339,9 +313,7 @@ func TestImportSigninsForceRemovesStale(t *testing.T) {
 	}
 	// A table in another format is never silently doubled, even with --force.
 	other := t.TempDir()
-	if err := os.WriteFile(filepath.Join(other, "SigninLogs.csv"), []byte("TimeGenerated\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(other, "SigninLogs.csv"), "TimeGenerated\n")
 	e.Reset()
 	if code := run([]string{"import", "signins", "--workspace", other, "--force", signinGraph}, &o, &e); code != 1 || !strings.Contains(e.String(), "SigninLogs.csv") {
 		t.Errorf("beside SigninLogs.csv: %d, %q; want 1 naming it", code, e.String())
