@@ -219,3 +219,43 @@ func TestNotebooksListAndCopy(t *testing.T) {
 		t.Fatalf("unknown notebook: %d", code)
 	}
 }
+
+// The shipped sign-in notebooks run to the end on an export that has only
+// SigninLogs: their enrichment tables are %optional, read as empty with a
+// warning in the cell, and the findings still come from the sign-ins.
+func TestShippedNotebooksOnPartialExport(t *testing.T) {
+	bin := buildBinary(t)
+	ws := filepath.Join(t.TempDir(), "ws")
+	if err := sampledata.WriteWorkspace(ws, sampledata.Config{Users: 30, Days: 7, End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if n := e.Name(); !strings.HasPrefix(n, "SigninLogs.") && n != "workspace.json" && n != "geoip" {
+			if err := os.RemoveAll(filepath.Join(ws, n)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, name := range []string{"impossible-travel", "password-spray"} {
+		dir := t.TempDir()
+		src, err := os.ReadFile(filepath.Join("..", "..", "notebooks", "guided", name+".ipynb"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		nb := filepath.Join(dir, name+".ipynb")
+		if err := os.WriteFile(nb, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		o := runBatch(t, bin, ws, nb)
+		if o.code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, o.code, o.stderr)
+		}
+		if !strings.Contains(o.html, "OfficeActivity is not in "+ws+": read as an empty table (%optional)") {
+			t.Errorf("%s: the report does not say OfficeActivity was missing", name)
+		}
+	}
+}

@@ -290,14 +290,21 @@ func (r *runner) diffpatterns(call *ast.CallExpr, in *table.Table) (*table.Table
 	if err != nil {
 		return nil, err
 	}
-	if m.totalA == 0 {
-		return nil, r.errorf(args[1].Pos(), "diffpatterns(): no row has %s == '%s' (set A is empty)", sc.Name, sa)
+	// An empty set leaves nothing to compare: no patterns, and a warning,
+	// so a hunt over data where nothing happened still answers.
+	var empty error
+	switch {
+	case m.totalA == 0:
+		empty = r.errorf(args[1].Pos(), "diffpatterns(): no row has %s == '%s' (set A is empty): no patterns", sc.Name, sa)
+	case m.totalB == 0:
+		empty = r.errorf(args[2].Pos(), "diffpatterns(): no row has %s == '%s' (set B is empty): no patterns", sc.Name, sb)
+	default:
+		if err := m.mine(); err != nil {
+			return nil, err
+		}
 	}
-	if m.totalB == 0 {
-		return nil, r.errorf(args[2].Pos(), "diffpatterns(): no row has %s == '%s' (set B is empty)", sc.Name, sb)
-	}
-	if err := m.mine(); err != nil {
-		return nil, err
+	if empty != nil {
+		r.warnings = append(r.warnings, empty.Error())
 	}
 	type scored struct {
 		p          minedPattern

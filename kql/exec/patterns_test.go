@@ -217,7 +217,6 @@ func TestPatternPluginErrors(t *testing.T) {
 		{d + "| evaluate basket(0.1, '~', '~', '*', 'x')", "2:39: basket(): a CustomWildcard of type string is already given"},
 		{d + "| evaluate diffpatterns(a, 'x')", "2:12: diffpatterns() expects SplitColumn, SplitValueA, SplitValueB"},
 		{d + "| evaluate diffpatterns(b, 'x', 'y')", "2:25: diffpatterns(): SplitColumn: unknown column 'b'"},
-		{d + "| evaluate diffpatterns(a, 'x', 'y')", "2:33: diffpatterns(): no row has a == 'y' (set B is empty)"},
 		{d + "| evaluate diffpatterns(a, 'x', 'x')", "2:33: diffpatterns(): SplitValueA and SplitValueB are both 'x'"},
 		{d + "| evaluate diffpatterns(a, 'x', 'y', '~', 2)", "2:43: diffpatterns(): Threshold must be between 0.015 and 1, got 2"},
 		{d + "| evaluate rolling_percentile(n, 50, t, 1d)", "2:12: rolling_percentile() expects ValueColumn, Percentile, IndexColumn, BinSize, BinsPerWindow"},
@@ -235,6 +234,27 @@ func TestPatternPluginErrors(t *testing.T) {
 			t.Errorf("%q: %v", c.q, err)
 		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 			t.Errorf("%q: error %v, want it to contain %q", c.q, err, c.want)
+		}
+	}
+}
+
+// An empty set is nothing to compare: no patterns and a warning naming
+// the empty side, so a hunt over data where nothing happened still answers.
+func TestDiffpatternsEmptySet(t *testing.T) {
+	d := "datatable(a:string, n:long)[\"x\",1,\"x\",2]\n"
+	for _, tc := range []struct{ q, warn string }{
+		{d + "| evaluate diffpatterns(a, 'x', 'y')", "q.kql:2:33: diffpatterns(): no row has a == 'y' (set B is empty): no patterns"},
+		{d + "| evaluate diffpatterns(a, 'y', 'x')", "q.kql:2:28: diffpatterns(): no row has a == 'y' (set A is empty): no patterns"},
+	} {
+		res, err := runQuery(context.Background(), nil, Options{Now: goldenNow}, tc.q)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.q, err)
+		}
+		if got := res[0].Table; got.Rows() != 0 || got.Column("SegmentId") == nil || got.Column("PercentDiffAB") == nil {
+			t.Errorf("%q: result %d rows, schema %s", tc.q, got.Rows(), got.Schema())
+		}
+		if len(res[0].Warnings) != 1 || res[0].Warnings[0] != tc.warn {
+			t.Errorf("%q: warnings %q, want %q", tc.q, res[0].Warnings, tc.warn)
 		}
 	}
 }
