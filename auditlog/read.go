@@ -9,7 +9,6 @@
 package auditlog
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"github.com/huntbook/huntbook/internal/exportfile"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
-	"github.com/huntbook/huntbook/kql/workspace"
 )
 
 // Record is one audit record read from an export.
@@ -64,7 +62,7 @@ type Import struct {
 	// Notes are what the CSV reader said about a file (records with a
 	// wrong field count, values it could not convert).
 	Notes []string
-	ids   map[string]bool
+	ids   exportfile.IDs
 }
 
 // ReadFile reads one export file; see Read.
@@ -118,17 +116,11 @@ func (im *Import) Read(data []byte, name string) error {
 	if c := cols["CreationDate"]; c != "" {
 		schema = append(schema, types.Column{Name: c, Type: types.DateTime})
 	}
-	t, rep, err := workspace.ReadCSV(bytes.NewReader(head.Body), name, schema)
+	t, lines, notes, err := head.Read(head.Body, name, schema)
 	if err != nil {
 		return err
 	}
-	if s := rep.Summary(); s != "" {
-		im.Notes = append(im.Notes, s)
-	}
-	lines, note := exportfile.RecordLines(head.Body, t.Rows(), name)
-	if note != "" {
-		im.Notes = append(im.Notes, note)
-	}
+	im.Notes = append(im.Notes, notes...)
 	get := func(c string) *table.Column {
 		if h := cols[c]; h != "" {
 			return t.Column(h)
@@ -143,13 +135,10 @@ func (im *Import) Read(data []byte, name string) error {
 		}
 		return strings.TrimSpace(c.Value(i).String())
 	}
-	if im.ids == nil {
-		im.ids = map[string]bool{}
-	}
 	for i := range t.Rows() {
 		line := 0
 		if lines != nil {
-			line = lines[i] + head.Skipped
+			line = lines[i]
 		}
 		fail := func(msg string) {
 			if line == 0 {
@@ -186,12 +175,9 @@ func (im *Import) Read(data []byte, name string) error {
 		if r.RecordType == "" {
 			r.RecordType = str(rtype, i)
 		}
-		if r.ID != "" {
-			if im.ids[r.ID] {
-				im.Duplicates++
-				continue
-			}
-			im.ids[r.ID] = true
+		if !im.ids.First(r.ID) {
+			im.Duplicates++
+			continue
 		}
 		im.Records = append(im.Records, r)
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/huntbook/huntbook/internal/exportfile"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
-	"github.com/huntbook/huntbook/kql/workspace"
 )
 
 // fieldKind is how a CSV cell becomes part of a signIn.
@@ -243,17 +242,11 @@ func (im *Import) readCSV(data []byte, name string) error {
 		schema[j] = types.Column{Name: n, Type: types.String}
 	}
 	schema[timeCol].Type = types.DateTime
-	t, rep, err := workspace.ReadCSV(bytes.NewReader(body), name, schema)
+	t, lines, notes, err := hd.Read(body, name, schema)
 	if err != nil {
 		return err
 	}
-	if s := rep.Summary(); s != "" {
-		im.Notes = append(im.Notes, s)
-	}
-	lines, note := exportfile.RecordLines(hd.Body, t.Rows(), name)
-	if note != "" {
-		im.Notes = append(im.Notes, note)
-	}
+	im.Notes = append(im.Notes, notes...)
 	interactive := !nonInteractiveName(name)
 	hasInteractive := false
 	for _, f := range fields {
@@ -275,7 +268,7 @@ func (im *Import) readCSV(data []byte, name string) error {
 	for i := range t.Rows() {
 		line, where := 0, ""
 		if lines != nil {
-			line = lines[i] + hd.Skipped
+			line = lines[i]
 		} else {
 			where = fmt.Sprintf("record %d", i+1)
 		}

@@ -79,7 +79,7 @@ type Import struct {
 	// placed nowhere, the interactivity a CSV's name gave, values the CSV
 	// reader could not convert, a Graph page with more pages after it.
 	Notes []string
-	ids   map[string]bool
+	ids   exportfile.IDs
 }
 
 // ReadFile reads one download; see Read.
@@ -99,9 +99,6 @@ func (im *Import) ReadFile(path string) error {
 // sign-in log download.
 func (im *Import) Read(data []byte, name string) error {
 	data = exportfile.UTF8(data)
-	if im.ids == nil {
-		im.ids = map[string]bool{}
-	}
 	i := skipSpace(data, 0)
 	if i == len(data) {
 		return fmt.Errorf("%s: empty file: not a sign-in log download", name)
@@ -114,12 +111,9 @@ func (im *Import) Read(data []byte, name string) error {
 
 // add keeps a sign-in unless an earlier one had its id.
 func (im *Import) add(s SignIn) {
-	if s.ID != "" {
-		if im.ids[s.ID] {
-			im.Duplicates++
-			return
-		}
-		im.ids[s.ID] = true
+	if !im.ids.First(s.ID) {
+		im.Duplicates++
+		return
 	}
 	im.SignIns = append(im.SignIns, s)
 }

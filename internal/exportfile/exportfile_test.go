@@ -308,3 +308,50 @@ func TestMappingBuild(t *testing.T) {
 		t.Error("Span of none is ok")
 	}
 }
+
+func TestHeadRead(t *testing.T) {
+	schema := types.Schema{{Name: "A", Type: types.Long}, {Name: "B", Type: types.String}}
+	tests := []struct {
+		name, in string
+		rows     int
+		lines    []int
+		notes    []string // each note starts so
+	}{
+		{"plain", "A,B\n1,x\n\n2,\"y\nz\"\n3,w\n", 3, []int{2, 4, 6}, nil},
+		// Lines count the "#TYPE" line above the header.
+		{"type line", "#TYPE T\nA,B\n1,x\n2,y\n", 2, []int{3, 4}, nil},
+		// What the reader says is a note (the note for lines unknown is
+		// RecordLines', tested there).
+		{"reader note", "#TYPE T\nA,B\n1,x,extra\n2\n", 2, []int{3, 4}, []string{"f.csv: 2 records with a wrong field count kept"}},
+	}
+	for _, tc := range tests {
+		h, err := ReadHead([]byte(tc.in), "f.csv", "an export", true)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		tb, lines, notes, err := h.Read(h.Body, "f.csv", schema)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		notesOK := len(notes) == len(tc.notes)
+		for i := 0; notesOK && i < len(notes); i++ {
+			notesOK = strings.HasPrefix(notes[i], tc.notes[i])
+		}
+		if tb.Rows() != tc.rows || !slices.Equal(lines, tc.lines) || !notesOK {
+			t.Errorf("%s: %d rows, lines %v, notes %q; want %d, %v, %q", tc.name, tb.Rows(), lines, notes, tc.rows, tc.lines, tc.notes)
+		}
+	}
+}
+
+func TestIDs(t *testing.T) {
+	var ids IDs
+	var kept []bool
+	for _, id := range []string{"a", "b", "a", "", "", "b", "c"} {
+		kept = append(kept, ids.First(id))
+	}
+	if want := []bool{true, true, false, true, true, false, true}; !slices.Equal(kept, want) {
+		t.Errorf("First: %v; want %v", kept, want)
+	}
+}

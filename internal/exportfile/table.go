@@ -80,6 +80,26 @@ func (m Mapping[R]) Build(recs []R, notFit func(r *R, msg string)) *table.Table 
 	return t
 }
 
+// IDs remembers the ids of the records kept, to keep the first of records
+// that share one (overlapping exports hold the same record more than once).
+type IDs map[string]bool
+
+// First reports whether id is met for the first time, and remembers it.
+// A record without an id is always kept.
+func (s *IDs) First(id string) bool {
+	if id == "" {
+		return true
+	}
+	if *s == nil {
+		*s = IDs{}
+	}
+	if (*s)[id] {
+		return false
+	}
+	(*s)[id] = true
+	return true
+}
+
 // OldestFirst returns a copy of recs sorted by time, records of the same
 // time kept in their order.
 func OldestFirst[R any](recs []R, at func(r *R) int64) []R {

@@ -13,6 +13,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"unicode/utf16"
+
+	"github.com/huntbook/huntbook/kql/table"
+	"github.com/huntbook/huntbook/kql/types"
+	"github.com/huntbook/huntbook/kql/workspace"
 )
 
 // UTF8 returns an export's text as UTF-8: UTF-16 marked by its byte order
@@ -80,6 +84,29 @@ func ReadHead(data []byte, name, notWhat string, lazyQuotes bool) (Head, error) 
 	}
 	h.Header = header
 	return h, nil
+}
+
+// Read reads the records of csvText (the head's Body, or its records
+// under a header rewritten) with the workspace CSV reader, typed by schema.
+// lines holds the line of the file each record starts on ("#TYPE" line
+// counted), or is nil when the reader split records otherwise; notes are
+// what the reader said and, with lines nil, that issues name record numbers.
+func (h Head) Read(csvText []byte, name string, schema types.Schema) (t *table.Table, lines []int, notes []string, err error) {
+	t, rep, err := workspace.ReadCSV(bytes.NewReader(csvText), name, schema)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if s := rep.Summary(); s != "" {
+		notes = append(notes, s)
+	}
+	lines, note := RecordLines(h.Body, t.Rows(), name)
+	if note != "" {
+		notes = append(notes, note)
+	}
+	for i := range lines {
+		lines[i] += h.Skipped
+	}
+	return t, lines, notes, nil
 }
 
 // firstRecord is data up to the end of its first CSV record (a quoted
