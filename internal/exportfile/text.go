@@ -4,7 +4,8 @@
 // a UTF-8 BOM), reading a CSV export's header after Export-Csv's "#TYPE"
 // line and mapping its records to the lines they start on, rendering and
 // converting decoded JSON values to kql column types (saying which values
-// did not fit), and building a table in a built-in schema from records.
+// did not fit), keeping the first of records that share an id, ordering
+// them by time, and building a table in a built-in schema from records.
 package exportfile
 
 import (
