@@ -39,7 +39,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -247,14 +246,12 @@ func (p *Provider) Describe() string {
 		p.api.label, u.Host, tenant, strings.Join(p.cl.Methods, ", "), window, MaxRows)
 }
 
-// connectProbe is the query Connect sends: it reads no table, so it works
-// whichever Defender products the tenant has.
-const connectProbe = "print huntbook_connect = 1"
-
-// Connect authenticates and runs a trivial query. A query error (400) still
-// proves the credentials and the permission: the service read the query.
+// Connect authenticates and runs a trivial query (one that reads no table,
+// so it works whichever Defender products the tenant has). A query error
+// (400) still proves the credentials and the permission: the service read
+// the query.
 func (p *Provider) Connect(ctx context.Context) error {
-	_, err := p.query(ctx, remote.Prepared{Text: connectProbe}, 30*time.Second)
+	err := remote.Connect(ctx, p.query)
 	var qe *providers.QueryError
 	if errors.As(err, &qe) {
 		return nil
@@ -266,26 +263,8 @@ func (p *Provider) Connect(ctx context.Context) error {
 func (p *Provider) Close() error { return nil }
 
 // NewSession starts a session; it remembers declaration-only cells.
-func (p *Provider) NewSession() providers.Session { return &session{p: p} }
-
-type session struct {
-	p     *Provider
-	state remote.State
-}
-
-func (s *session) Run(ctx context.Context, query string, opts providers.QueryOptions) ([]*providers.Result, error) {
-	prep, err := s.state.Prepare(query, opts.Params)
-	if err != nil {
-		return nil, fmt.Errorf("defender %s: %w", s.p.name, err)
-	}
-	if prep.DeclOnly {
-		return nil, nil
-	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = s.p.timeout
-	}
-	return s.p.query(ctx, prep, timeout)
+func (p *Provider) NewSession() providers.Session {
+	return &remote.Session{Label: "defender " + p.name, Timeout: p.timeout, Query: p.query}
 }
 
 // response is either API's answer: encoding/json matches the keys without
@@ -440,66 +419,32 @@ func writeASCIIString(b *strings.Builder, s string) {
 }
 
 func (p *Provider) errorf(format string, args ...any) error {
-	return p.cl.Redact(fmt.Errorf("defender %s: "+format, append([]any{p.name}, args...)...))
-}
-
-// Positions Kusto writes into error messages: "on line [2,7]" (syntax
-// errors) and "[line:position=2:7]"; both columns count from 0.
-var (
-	onLine  = regexp.MustCompile(`on line \[(\d+),(\d+)\]`)
-	linePos = regexp.MustCompile(`\[line:position=(\d+):(\d+)\]`)
-)
-
-// queryError makes a QueryError from a rejected query's message, with the
-// position when the message gives one (mapped back to the user's text).
-func queryError(msg string, prep remote.Prepared) *providers.QueryError {
-	qe := &providers.QueryError{Msg: msg}
-	m := onLine.FindStringSubmatch(msg)
-	if m == nil {
-		m = linePos.FindStringSubmatch(msg)
-	}
-	if m != nil {
-		qe.Line, _ = strconv.Atoi(m[1])
-		c, _ := strconv.Atoi(m[2])
-		qe.Column = c + 1
-		remote.FixPosition(qe, prep)
-	}
-	return qe
+	return remote.Errorf(p.cl, "defender "+p.name, format, args...)
 }
 
 // statusError turns a failed answer into an error: a rejected query
 // becomes a *providers.QueryError, the rest name the status and the
 // service's code and message.
 func (p *Provider) statusError(resp *azhttp.Response, prep remote.Prepared) error {
-	var body struct {
-		Error *apiError `json:"error"`
+	e, notAPI := remote.DecodeError[apiError](resp, "an advanced hunting")
+	if e == nil {
+		return p.errorf("%s", notAPI)
 	}
-	if err := json.Unmarshal(resp.Body, &body); err != nil || body.Error == nil {
-		snippet := strings.TrimSpace(string(resp.Body))
-		if len(snippet) > 200 {
-			snippet = snippet[:200] + "..."
-		}
-		return p.errorf("HTTP %d %s (body is not an advanced hunting error: %q)", resp.Status, http.StatusText(resp.Status), snippet)
-	}
-	e := body.Error
 	switch resp.Status {
 	case http.StatusBadRequest:
 		if isTimeout(e) {
 			return p.errorf("query timed out on the server: %s", e.text())
 		}
-		return p.cl.Redact(queryError(e.text(), prep))
-	case http.StatusUnauthorized:
-		return p.errorf("not authorized (HTTP 401): %s", e.text())
+		// Kusto writes the position into the message, in either spelling.
+		return p.cl.Redact(remote.MessageError(e.text(), prep, remote.OnLine, remote.LinePosition))
 	case http.StatusForbidden:
 		return p.errorf("forbidden (HTTP 403; the %s needs %s): %s", p.api.label, p.api.permission, e.text())
-	case http.StatusTooManyRequests:
-		return p.errorf("throttled by the service (HTTP 429, retries exhausted): %s", e.text())
 	case http.StatusGatewayTimeout, http.StatusRequestTimeout:
 		return p.errorf("query timed out on the server (HTTP %d): %s", resp.Status, e.text())
 	case http.StatusNotFound:
 		return p.errorf("HTTP 404 from %s/%s (is the endpoint setting right?): %s", p.api.endpoint, p.api.path, e.text())
 	}
-	return p.errorf("HTTP %d %s: %s", resp.Status, http.StatusText(resp.Status), e.text())
+	return p.errorf("%s", remote.StatusMessage(resp.Status, e.text()))
 }
 
 func isTimeout(e *apiError) bool {

@@ -27,9 +27,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -115,39 +113,19 @@ func (p *Provider) Describe() string {
 }
 
 // Connect authenticates and runs a trivial query.
-func (p *Provider) Connect(ctx context.Context) error {
-	_, err := p.query(ctx, remote.Prepared{Text: "print huntbook_connect = 1"}, 30*time.Second)
-	return err
-}
+func (p *Provider) Connect(ctx context.Context) error { return remote.Connect(ctx, p.query) }
 
 // Close releases nothing: connections are pooled by net/http.
 func (p *Provider) Close() error { return nil }
 
-// NewSession starts a session; it remembers declaration-only cells.
-func (p *Provider) NewSession() providers.Session { return &session{p: p} }
-
-type session struct {
-	p     *Provider
-	state remote.State
-}
-
-func (s *session) Run(ctx context.Context, query string, opts providers.QueryOptions) ([]*providers.Result, error) {
-	prep, err := s.state.Prepare(query, opts.Params)
-	if err != nil {
-		return nil, fmt.Errorf("kusto %s: %w", s.p.name, err)
-	}
-	if prep.DeclOnly {
-		return nil, nil
-	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = s.p.timeout
-	}
-	return s.p.query(ctx, prep, min(timeout, time.Hour))
+// NewSession starts a session; it remembers declaration-only cells. A
+// query may take at most Kusto's 1 hour.
+func (p *Provider) NewSession() providers.Session {
+	return &remote.Session{Label: "kusto " + p.name, Timeout: p.timeout, Max: time.Hour, Query: p.query}
 }
 
 func (p *Provider) errorf(format string, args ...any) error {
-	return p.cl.Redact(fmt.Errorf("kusto %s: "+format, append([]any{p.name}, args...)...))
+	return remote.Errorf(p.cl, "kusto "+p.name, format, args...)
 }
 
 // oneAPIError is Kusto's error object (OneApiErrors entries and HTTP error
@@ -171,8 +149,6 @@ func (e *oneAPIError) text() string {
 	}
 	return msg
 }
-
-var linePos = regexp.MustCompile(`on line \[(\d+),(\d+)\]`)
 
 func (p *Provider) query(ctx context.Context, prep remote.Prepared, timeout time.Duration) ([]*providers.Result, error) {
 	start := time.Now()
@@ -205,41 +181,18 @@ func (p *Provider) query(ctx context.Context, prep remote.Prepared, timeout time
 }
 
 func (p *Provider) statusError(resp *azhttp.Response, prep remote.Prepared, timeout time.Duration) error {
-	var body struct {
-		Error *oneAPIError `json:"error"`
+	e, notAPI := remote.DecodeError[oneAPIError](resp, "a Kusto")
+	if e == nil {
+		return p.errorf("%s", notAPI)
 	}
-	if err := json.Unmarshal(resp.Body, &body); err != nil || body.Error == nil {
-		snippet := strings.TrimSpace(string(resp.Body))
-		if len(snippet) > 200 {
-			snippet = snippet[:200] + "..."
-		}
-		return p.errorf("HTTP %d %s (body is not a Kusto error: %q)", resp.Status, http.StatusText(resp.Status), snippet)
-	}
-	e := body.Error
 	switch {
 	case resp.Status == http.StatusGatewayTimeout || strings.Contains(e.Type, "Timeout"):
 		return p.errorf("query timed out on the server after %s: %s", timeout, e.text())
 	case resp.Status == http.StatusBadRequest:
-		return p.cl.Redact(queryError(e.text(), prep))
-	case resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden:
-		return p.errorf("not authorized (HTTP %d): %s", resp.Status, e.text())
-	case resp.Status == http.StatusTooManyRequests:
-		return p.errorf("throttled by the service (HTTP 429, retries exhausted): %s", e.text())
+		// Kusto writes the position into syntax errors' messages.
+		return p.cl.Redact(remote.MessageError(e.text(), prep, remote.OnLine))
 	}
-	return p.errorf("HTTP %d %s: %s", resp.Status, http.StatusText(resp.Status), e.text())
-}
-
-// queryError makes a QueryError, with the position Kusto writes into
-// syntax error messages ("on line [1,5]", a 0-based column) when present.
-func queryError(msg string, prep remote.Prepared) *providers.QueryError {
-	qe := &providers.QueryError{Msg: msg}
-	if m := linePos.FindStringSubmatch(msg); m != nil {
-		qe.Line, _ = strconv.Atoi(m[1])
-		c, _ := strconv.Atoi(m[2])
-		qe.Column = c + 1
-		remote.FixPosition(qe, prep)
-	}
-	return qe
+	return p.errorf("%s", remote.StatusMessage(resp.Status, e.text()))
 }
 
 // frame is any v2 frame; fields unused by a frame type stay zero.
@@ -378,7 +331,7 @@ func (p *Provider) readFrames(body []byte, prep remote.Prepared, timeout time.Du
 		if strings.Contains(msg, "Timeout") || strings.Contains(msg, "timeout") {
 			return nil, p.errorf("query timed out on the server after %s: %s", timeout, msg)
 		}
-		return nil, p.cl.Redact(queryError(msg, prep))
+		return nil, p.cl.Redact(remote.MessageError(msg, prep, remote.OnLine))
 	}
 	for _, f := range failures {
 		warnings = append(warnings, "partial result: "+f)

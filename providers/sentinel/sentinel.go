@@ -116,36 +116,15 @@ func (p *Provider) Describe() string {
 }
 
 // Connect authenticates and runs a trivial query.
-func (p *Provider) Connect(ctx context.Context) error {
-	_, err := p.query(ctx, "print huntbook_connect = 1", 30*time.Second, remote.Prepared{Text: "print huntbook_connect = 1"})
-	return err
-}
+func (p *Provider) Connect(ctx context.Context) error { return remote.Connect(ctx, p.query) }
 
 // Close releases nothing: connections are pooled by net/http.
 func (p *Provider) Close() error { return nil }
 
-// NewSession starts a session; it remembers declaration-only cells.
-func (p *Provider) NewSession() providers.Session { return &session{p: p} }
-
-type session struct {
-	p     *Provider
-	state remote.State
-}
-
-func (s *session) Run(ctx context.Context, query string, opts providers.QueryOptions) ([]*providers.Result, error) {
-	prep, err := s.state.Prepare(query, opts.Params)
-	if err != nil {
-		return nil, fmt.Errorf("sentinel %s: %w", s.p.name, err)
-	}
-	if prep.DeclOnly {
-		return nil, nil
-	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = s.p.timeout
-	}
-	timeout = min(timeout, 600*time.Second)
-	return s.p.query(ctx, prep.Text, timeout, prep)
+// NewSession starts a session; it remembers declaration-only cells. A
+// query may wait at most the service's 600 seconds.
+func (p *Provider) NewSession() providers.Session {
+	return &remote.Session{Label: "sentinel " + p.name, Timeout: p.timeout, Max: 600 * time.Second, Query: p.query}
 }
 
 // response is the query API's answer body.
@@ -200,9 +179,9 @@ func (e *apiError) text() string {
 	return msg
 }
 
-func (p *Provider) query(ctx context.Context, text string, timeout time.Duration, prep remote.Prepared) ([]*providers.Result, error) {
+func (p *Provider) query(ctx context.Context, prep remote.Prepared, timeout time.Duration) ([]*providers.Result, error) {
 	start := time.Now()
-	body, _ := json.Marshal(map[string]string{"query": text})
+	body, _ := json.Marshal(map[string]string{"query": prep.Text})
 	wait := int(math.Ceil(timeout.Seconds()))
 	hdr := http.Header{"Prefer": {fmt.Sprintf("wait=%d,include-render=true", wait)}, "Accept": {"application/json"}}
 	// The server stops at wait seconds; give the answer time to arrive.
@@ -290,24 +269,17 @@ func isDefaultName(n string) bool {
 }
 
 func (p *Provider) errorf(format string, args ...any) error {
-	return p.cl.Redact(fmt.Errorf("sentinel %s: "+format, append([]any{p.name}, args...)...))
+	return remote.Errorf(p.cl, "sentinel "+p.name, format, args...)
 }
 
 // statusError turns a failed answer into an error: query errors with a
 // position become *providers.QueryError (positions mapped to the user's
 // text), the rest name the status and the service's code and message.
 func (p *Provider) statusError(resp *azhttp.Response, prep remote.Prepared, wait int) error {
-	var body struct {
-		Error *apiError `json:"error"`
+	e, notAPI := remote.DecodeError[apiError](resp, "a Log Analytics")
+	if e == nil {
+		return p.errorf("%s", notAPI)
 	}
-	if err := json.Unmarshal(resp.Body, &body); err != nil || body.Error == nil {
-		snippet := strings.TrimSpace(string(resp.Body))
-		if len(snippet) > 200 {
-			snippet = snippet[:200] + "..."
-		}
-		return p.errorf("HTTP %d %s (body is not a Log Analytics error: %q)", resp.Status, http.StatusText(resp.Status), snippet)
-	}
-	e := body.Error
 	switch resp.Status {
 	case http.StatusBadRequest:
 		in := e.innermost()
@@ -317,16 +289,12 @@ func (p *Provider) statusError(resp *azhttp.Response, prep remote.Prepared, wait
 			remote.FixPosition(qe, prep)
 		}
 		return p.cl.Redact(qe)
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return p.errorf("not authorized (HTTP %d): %s", resp.Status, e.text())
-	case http.StatusTooManyRequests:
-		return p.errorf("throttled by the service (HTTP 429, retries exhausted): %s", e.text())
 	case http.StatusGatewayTimeout:
 		return p.errorf("query timed out on the server after %ds: %s", wait, e.text())
 	case http.StatusNotFound:
 		return p.errorf("workspace %s not found: %s", p.workspaceID, e.text())
 	}
-	return p.errorf("HTTP %d %s: %s", resp.Status, http.StatusText(resp.Status), e.text())
+	return p.errorf("%s", remote.StatusMessage(resp.Status, e.text()))
 }
 
 // Tables lists the workspace's tables from the metadata API.

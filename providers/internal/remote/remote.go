@@ -3,7 +3,10 @@
 // requests, so a cell holding only declarations (let, set, declare,
 // alias, pattern) is remembered and sent before every later query, and
 // query parameters become let statements with literal values. Error
-// positions are mapped back to the user's text.
+// positions are mapped back to the user's text. It also holds what the
+// sentinel, kusto and defender providers share around that: the session
+// (session.go), the Connect probe, and the reading of failed answers
+// (error bodies, common statuses, positions in Kusto's messages).
 package remote
 
 import (
