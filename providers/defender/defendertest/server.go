@@ -21,13 +21,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/huntbook/huntbook/kql/table"
@@ -65,8 +63,7 @@ type Server struct {
 
 	handler Handler
 	faults  fake.Faults
-	mu      sync.Mutex
-	reqs    []Request
+	reqs    fake.Log[Request]
 }
 
 // Request is what the server saw of one query request.
@@ -112,10 +109,20 @@ func (s *Server) Settings(api, tokenEnv string) map[string]string {
 func (s *Server) Fail(fs ...Fault) { s.faults.Push(fs...) }
 
 // Requests returns the query requests seen so far.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.reqs...)
+func (s *Server) Requests() []Request { return s.reqs.All() }
+
+// faultBody is the API's error body for a scripted failure.
+func faultBody(path string, status int) any {
+	code, msg := "InternalServerError", http.StatusText(status)
+	switch status {
+	case http.StatusTooManyRequests:
+		code, msg = "TooManyRequests", "API calls quota exceeded! Maximum allowed 45 per 1 minute. Next legal call is in 1 seconds."
+	case http.StatusGatewayTimeout:
+		code, msg = "UnknownError", ""
+	case http.StatusServiceUnavailable:
+		code = "ServiceUnavailable"
+	}
+	return ErrorBody(path, code, msg)
 }
 
 func isGraph(path string) bool { return path == GraphPath }
@@ -132,16 +139,10 @@ func ErrorBody(path, code, msg string) map[string]any {
 	return map[string]any{"error": e}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	if path != GraphPath && path != M365DPath && path != MDEPath {
-		writeJSON(w, http.StatusNotFound, ErrorBody(path, "NotFound", "Resource not found for the segment '"+strings.TrimPrefix(path, "/")+"'."))
+		fake.WriteJSON(w, http.StatusNotFound, ErrorBody(path, "NotFound", "Resource not found for the segment '"+strings.TrimPrefix(path, "/")+"'."))
 		return
 	}
 	if r.Header.Get("Authorization") != "Bearer "+s.Token {
@@ -149,11 +150,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if isGraph(path) {
 			code, msg = "InvalidAuthenticationToken", "Access token validation failure. Invalid audience."
 		}
-		writeJSON(w, http.StatusUnauthorized, ErrorBody(path, code, msg))
+		fake.WriteJSON(w, http.StatusUnauthorized, ErrorBody(path, code, msg))
 		return
 	}
 	if r.Method != http.MethodPost {
-		writeJSON(w, http.StatusMethodNotAllowed, ErrorBody(path, "BadRequest", "The HTTP method '"+r.Method+"' is not allowed"))
+		fake.WriteJSON(w, http.StatusMethodNotAllowed, ErrorBody(path, "BadRequest", "The HTTP method '"+r.Method+"' is not allowed"))
 		return
 	}
 	body, _ := io.ReadAll(r.Body)
@@ -165,34 +166,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if req.Query == "" && isGraph(path) { // Graph reads OData parameters without regard to case
 		_ = json.Unmarshal(q["query"], &req.Query)
 	}
-	s.mu.Lock()
-	s.reqs = append(s.reqs, req)
-	s.mu.Unlock()
-	if f, ok := s.faults.Next(); ok {
-		select {
-		case <-time.After(f.Delay):
-		case <-r.Context().Done():
-			return
-		}
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		if f.Body != "" {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(f.Status)
-			_, _ = io.WriteString(w, f.Body)
-			return
-		}
-		code, msg := "InternalServerError", http.StatusText(f.Status)
-		switch f.Status {
-		case http.StatusTooManyRequests:
-			code, msg = "TooManyRequests", "API calls quota exceeded! Maximum allowed 45 per 1 minute. Next legal call is in 1 seconds."
-		case http.StatusGatewayTimeout:
-			code, msg = "UnknownError", ""
-		case http.StatusServiceUnavailable:
-			code = "ServiceUnavailable"
-		}
-		writeJSON(w, f.Status, ErrorBody(path, code, msg))
+	s.reqs.Add(req)
+	if s.faults.Serve(w, r, func(status int) any { return faultBody(path, status) }) {
 		return
 	}
 	if req.Query == "" {
@@ -200,25 +175,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if isGraph(path) {
 			code, msg = "BadRequest", "Query is required."
 		}
-		writeJSON(w, http.StatusBadRequest, ErrorBody(path, code, msg))
+		fake.WriteJSON(w, http.StatusBadRequest, ErrorBody(path, code, msg))
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.QueryTimeout)
 	defer cancel()
 	ans, err := s.handler(ctx, req.Query)
-	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
-		writeJSON(w, http.StatusGatewayTimeout, ErrorBody(path, "UnknownError", ""))
+	if fake.TimedOut(ctx, err) {
+		fake.WriteJSON(w, http.StatusGatewayTimeout, ErrorBody(path, "UnknownError", ""))
 		return
 	}
 	if r.Context().Err() != nil {
 		return
 	}
 	if err != nil {
-		line, col, msg := fake.Position(err)
-		if line > 0 {
-			msg = fmt.Sprintf("%s on line [%d,%d]", msg, line, col-1)
-		}
-		writeJSON(w, http.StatusBadRequest, ErrorBody(path, "BadRequest", msg))
+		fake.WriteJSON(w, http.StatusBadRequest, ErrorBody(path, "BadRequest", fake.KustoMessage(err)))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

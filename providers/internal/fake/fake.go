@@ -1,7 +1,8 @@
-// Package fake holds what the sentineltest and kustotest fake servers
-// share: answering a query with the embedded engine over in-memory tables,
-// and scripted faults (throttling, server errors, slow answers) served
-// before real answers.
+// Package fake holds what the sentineltest, kustotest and defendertest fake
+// servers share: answering a query with the embedded engine over in-memory
+// tables, scripted faults (throttling, server errors, slow answers) served
+// before real answers, the log of requests seen, and Kusto's way of
+// writing a rejected query's position.
 package fake
 
 import (
@@ -69,9 +70,12 @@ func (c *catalog) Table(_ context.Context, name string) (*table.Table, error) {
 	return nil, fmt.Errorf("table %q not found", name)
 }
 
-func (c *catalog) TableNames() []string {
-	names := make([]string, 0, len(c.tables))
-	for n := range c.tables {
+func (c *catalog) TableNames() []string { return Names(c.tables) }
+
+// Names lists the tables' names in order.
+func Names(tables map[string]*table.Table) []string {
+	names := make([]string, 0, len(tables))
+	for n := range tables {
 		names = append(names, n)
 	}
 	sort.Strings(names)

@@ -12,14 +12,11 @@ package kustotest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/huntbook/huntbook/kql/table"
@@ -56,8 +53,7 @@ type Server struct {
 	handler Handler
 	tables  map[string]*table.Table
 	faults  fake.Faults
-	mu      sync.Mutex
-	reqs    []Request
+	reqs    fake.Log[Request]
 }
 
 // Request is what the server saw of one request.
@@ -97,11 +93,7 @@ func (s *Server) Settings(tokenEnv string) map[string]string {
 func (s *Server) Fail(fs ...Fault) { s.faults.Push(fs...) }
 
 // Requests returns the requests seen so far.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.reqs...)
-}
+func (s *Server) Requests() []Request { return s.reqs.All() }
 
 // ErrorBody is Kusto's error body.
 func ErrorBody(code, typ, msg string, permanent bool) map[string]any {
@@ -109,15 +101,14 @@ func ErrorBody(code, typ, msg string, permanent bool) map[string]any {
 		"@type": typ, "@message": msg, "@context": map[string]any{"clientRequestId": "huntbook;test"}, "@permanent": permanent}}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+// faultBody is Kusto's error body for a scripted failure.
+func faultBody(status int) any {
+	return ErrorBody(http.StatusText(status), "Kusto.Data.Exceptions.KustoServiceException", http.StatusText(status), false)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Bearer "+s.Token {
-		writeJSON(w, http.StatusUnauthorized, ErrorBody("Unauthorized", "Kusto.Common.Svc.Exceptions.UnauthorizedOperationException", "Unauthorized: the token is not valid", true))
+		fake.WriteJSON(w, http.StatusUnauthorized, ErrorBody("Unauthorized", "Kusto.Common.Svc.Exceptions.UnauthorizedOperationException", "Unauthorized: the token is not valid", true))
 		return
 	}
 	var req struct {
@@ -127,33 +118,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(r.Body)
 	if err := json.Unmarshal(body, &req); err != nil || r.Method != http.MethodPost {
-		writeJSON(w, http.StatusBadRequest, ErrorBody("BadRequest_InvalidBody", "Kusto.Data.Exceptions.KustoBadRequestException", "The request body is not valid JSON", true))
+		fake.WriteJSON(w, http.StatusBadRequest, ErrorBody("BadRequest_InvalidBody", "Kusto.Data.Exceptions.KustoBadRequestException", "The request body is not valid JSON", true))
 		return
 	}
-	s.mu.Lock()
-	s.reqs = append(s.reqs, Request{Path: r.URL.Path, DB: req.DB, CSL: req.CSL, Properties: req.Properties})
-	s.mu.Unlock()
+	s.reqs.Add(Request{Path: r.URL.Path, DB: req.DB, CSL: req.CSL, Properties: req.Properties})
 	if req.DB != s.Database {
-		writeJSON(w, http.StatusBadRequest, ErrorBody("BadRequest_EntityNotFound", "Kusto.Data.Exceptions.EntityNotFoundException",
+		fake.WriteJSON(w, http.StatusBadRequest, ErrorBody("BadRequest_EntityNotFound", "Kusto.Data.Exceptions.EntityNotFoundException",
 			fmt.Sprintf("Entity ID '%s' of kind 'Database' was not found.", req.DB), true))
 		return
 	}
-	if f, ok := s.faults.Next(); ok {
-		select {
-		case <-time.After(f.Delay):
-		case <-r.Context().Done():
-			return
-		}
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		if f.Body != "" {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(f.Status)
-			_, _ = io.WriteString(w, f.Body)
-			return
-		}
-		writeJSON(w, f.Status, ErrorBody(http.StatusText(f.Status), "Kusto.Data.Exceptions.KustoServiceException", http.StatusText(f.Status), false))
+	if s.faults.Serve(w, r, faultBody) {
 		return
 	}
 	switch r.URL.Path {
@@ -162,13 +136,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "/v2/rest/query":
 		s.query(w, r, req.CSL, req.Properties)
 	default:
-		writeJSON(w, http.StatusNotFound, ErrorBody("NotFound", "Kusto.Data.Exceptions.KustoBadRequestException", "no such endpoint", true))
+		fake.WriteJSON(w, http.StatusNotFound, ErrorBody("NotFound", "Kusto.Data.Exceptions.KustoBadRequestException", "no such endpoint", true))
 	}
 }
 
 func (s *Server) mgmt(w http.ResponseWriter, csl string) {
 	if strings.TrimSpace(csl) != ".show database schema as json" {
-		writeJSON(w, http.StatusBadRequest, ErrorBody("General_BadRequest", "Kusto.Data.Exceptions.SyntaxException", "the fake knows only .show database schema as json", true))
+		fake.WriteJSON(w, http.StatusBadRequest, ErrorBody("General_BadRequest", "Kusto.Data.Exceptions.SyntaxException", "the fake knows only .show database schema as json", true))
 		return
 	}
 	tables := map[string]any{}
@@ -180,7 +154,7 @@ func (s *Server) mgmt(w http.ResponseWriter, csl string) {
 		tables[name] = map[string]any{"Name": name, "OrderedColumns": cols, "DocString": ""}
 	}
 	schema, _ := json.Marshal(map[string]any{"Plugins": []any{}, "Databases": map[string]any{s.Database: map[string]any{"Name": s.Database, "Tables": tables}}})
-	writeJSON(w, http.StatusOK, map[string]any{"Tables": []any{map[string]any{
+	fake.WriteJSON(w, http.StatusOK, map[string]any{"Tables": []any{map[string]any{
 		"TableName": "Table_0",
 		"Columns":   []any{map[string]string{"ColumnName": "DatabaseSchema", "DataType": "String", "ColumnType": "string"}},
 		"Rows":      [][]any{{string(schema)}},
@@ -199,20 +173,16 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request, csl string, props
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 	ans, err := s.handler(ctx, csl)
-	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
-		writeJSON(w, http.StatusGatewayTimeout, ErrorBody("Request execution timeout", "Kusto.Data.Exceptions.KustoRequestExecutionTimeoutException",
+	if fake.TimedOut(ctx, err) {
+		fake.WriteJSON(w, http.StatusGatewayTimeout, ErrorBody("Request execution timeout", "Kusto.Data.Exceptions.KustoRequestExecutionTimeoutException",
 			"Query execution has exceeded the allowed limits (80DA0001): The Kusto query has timed out", false))
 		return
 	}
 	if err != nil {
-		line, col, msg := fake.Position(err)
-		if line > 0 {
-			msg = fmt.Sprintf("%s on line [%d,%d]", msg, line, col-1)
-		}
-		writeJSON(w, http.StatusBadRequest, ErrorBody("General_BadRequest", "Kusto.Data.Exceptions.SemanticException", "Semantic error: "+msg, true))
+		fake.WriteJSON(w, http.StatusBadRequest, ErrorBody("General_BadRequest", "Kusto.Data.Exceptions.SemanticException", "Semantic error: "+fake.KustoMessage(err), true))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.Frames(ans))
+	fake.WriteJSON(w, http.StatusOK, s.Frames(ans))
 }
 
 func columns(t *table.Table) []map[string]string {
@@ -294,11 +264,4 @@ func nonNil(r [][]any) [][]any {
 }
 
 // TableNames lists the served tables (for tests).
-func (s *Server) TableNames() []string {
-	var n []string
-	for k := range s.tables {
-		n = append(n, k)
-	}
-	sort.Strings(n)
-	return n
-}
+func (s *Server) TableNames() []string { return fake.Names(s.tables) }

@@ -11,15 +11,12 @@ package sentineltest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/huntbook/huntbook/kql/table"
@@ -48,8 +45,7 @@ type Server struct {
 	handler Handler
 	tables  map[string]*table.Table
 	faults  fake.Faults
-	mu      sync.Mutex
-	reqs    []Request
+	reqs    fake.Log[Request]
 }
 
 // Request is what the server saw of one query request.
@@ -99,16 +95,12 @@ func (s *Server) Settings(tokenEnv string) map[string]string {
 func (s *Server) Fail(fs ...Fault) { s.faults.Push(fs...) }
 
 // Requests returns the query requests seen so far.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.reqs...)
-}
+func (s *Server) Requests() []Request { return s.reqs.All() }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+// faultBody is the Log Analytics error body for a scripted failure.
+func faultBody(status int) any {
+	code := map[int]string{429: "ThrottledError", 500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout"}[status]
+	return ErrorBody(code, http.StatusText(status), nil)
 }
 
 // ErrorBody is the Log Analytics error shape.
@@ -122,12 +114,12 @@ func ErrorBody(code, msg string, inner map[string]any) map[string]any {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Bearer "+s.Token {
-		writeJSON(w, http.StatusUnauthorized, ErrorBody("AuthorizationRequiredError", "Valid authentication was not provided", nil))
+		fake.WriteJSON(w, http.StatusUnauthorized, ErrorBody("AuthorizationRequiredError", "Valid authentication was not provided", nil))
 		return
 	}
 	prefix := "/v1/workspaces/" + s.WorkspaceID + "/"
 	if !strings.HasPrefix(r.URL.Path, prefix) {
-		writeJSON(w, http.StatusNotFound, ErrorBody("WorkspaceNotFoundError", "The workspace could not be found", nil))
+		fake.WriteJSON(w, http.StatusNotFound, ErrorBody("WorkspaceNotFoundError", "The workspace could not be found", nil))
 		return
 	}
 	switch op := strings.TrimPrefix(r.URL.Path, prefix); {
@@ -136,29 +128,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case op == "query" && r.Method == http.MethodPost:
 		s.query(w, r)
 	default:
-		writeJSON(w, http.StatusNotFound, ErrorBody("PathNotFoundError", "The requested path does not exist", nil))
+		fake.WriteJSON(w, http.StatusNotFound, ErrorBody("PathNotFoundError", "The requested path does not exist", nil))
 	}
 }
 
 func (s *Server) metadata(w http.ResponseWriter) {
 	var tables []map[string]any
-	for _, name := range sortedNames(s.tables) {
+	for _, name := range fake.Names(s.tables) {
 		var cols []map[string]string
 		for _, c := range s.tables[name].Columns {
 			cols = append(cols, map[string]string{"name": c.Name, "type": c.Type.String()})
 		}
 		tables = append(tables, map[string]any{"id": "t/" + name, "name": name, "columns": cols})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tables": tables, "tableGroups": []any{}, "workspaces": []any{}})
-}
-
-func sortedNames(m map[string]*table.Table) []string {
-	var names []string
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	fake.WriteJSON(w, http.StatusOK, map[string]any{"tables": tables, "tableGroups": []any{}, "workspaces": []any{}})
 }
 
 func (s *Server) query(w http.ResponseWriter, r *http.Request) {
@@ -167,34 +150,14 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 		Query string `json:"query"`
 	}
 	prefer := r.Header.Get("Prefer")
-	s.mu.Lock()
-	s.reqs = append(s.reqs, Request{Path: r.URL.Path, Prefer: prefer, Authorization: r.Header.Get("Authorization")})
-	s.mu.Unlock()
-	if err := json.Unmarshal(body, &req); err != nil || req.Query == "" {
-		writeJSON(w, http.StatusBadRequest, ErrorBody("BadArgumentError", "The request had some invalid properties",
+	err := json.Unmarshal(body, &req)
+	s.reqs.Add(Request{Path: r.URL.Path, Query: req.Query, Prefer: prefer, Authorization: r.Header.Get("Authorization")})
+	if err != nil || req.Query == "" {
+		fake.WriteJSON(w, http.StatusBadRequest, ErrorBody("BadArgumentError", "The request had some invalid properties",
 			map[string]any{"code": "QueryValidationError", "message": "Query is required"}))
 		return
 	}
-	s.mu.Lock()
-	s.reqs[len(s.reqs)-1].Query = req.Query
-	s.mu.Unlock()
-	if f, ok := s.faults.Next(); ok {
-		select {
-		case <-time.After(f.Delay):
-		case <-r.Context().Done():
-			return
-		}
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		if f.Body != "" {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(f.Status)
-			_, _ = io.WriteString(w, f.Body)
-			return
-		}
-		code := map[int]string{429: "ThrottledError", 500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout"}[f.Status]
-		writeJSON(w, f.Status, ErrorBody(code, http.StatusText(f.Status), nil))
+	if s.faults.Serve(w, r, faultBody) {
 		return
 	}
 	wait, render := 180, false
@@ -212,8 +175,8 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), time.Duration(wait)*s.WaitUnit)
 	defer cancel()
 	ans, err := s.handler(ctx, req.Query)
-	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
-		writeJSON(w, http.StatusGatewayTimeout, ErrorBody("GatewayTimeout",
+	if fake.TimedOut(ctx, err) {
+		fake.WriteJSON(w, http.StatusGatewayTimeout, ErrorBody("GatewayTimeout",
 			fmt.Sprintf("The query exceeded the allotted time of %d seconds", wait), nil))
 		return
 	}
@@ -228,11 +191,11 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 			kind, text = "SyntaxError", "A recognition error occurred in the query."
 			inner["code"] = "SYN0002"
 		}
-		writeJSON(w, http.StatusBadRequest, ErrorBody("BadArgumentError", "The request had some invalid properties",
+		fake.WriteJSON(w, http.StatusBadRequest, ErrorBody("BadArgumentError", "The request had some invalid properties",
 			map[string]any{"code": kind, "message": text, "innererror": inner}))
 		return
 	}
-	writeJSON(w, http.StatusOK, Encode(ans, render))
+	fake.WriteJSON(w, http.StatusOK, Encode(ans, render))
 }
 
 // Encode builds the response body for an answer: tables with typed
