@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -16,79 +15,24 @@ import (
 	"github.com/huntbook/huntbook/providers"
 	"github.com/huntbook/huntbook/providers/defender"
 	"github.com/huntbook/huntbook/providers/defender/defendertest"
+	"github.com/huntbook/huntbook/providers/internal/remotetest"
 )
 
 const tokenEnv = "HB_TEST_DEFENDER_TOKEN"
 
 var apis = []string{defender.APIGraph, defender.APIM365D, defender.APIMDE}
 
-// allTypes is a table with every column type, edge values and nulls.
-func allTypes() *table.Table {
-	t := table.New("PrimaryResult", types.Schema{
-		{Name: "S", Type: types.String}, {Name: "I", Type: types.Int}, {Name: "L", Type: types.Long},
-		{Name: "R", Type: types.Real}, {Name: "B", Type: types.Bool}, {Name: "D", Type: types.DateTime},
-		{Name: "T", Type: types.TimeSpan}, {Name: "G", Type: types.GUID}, {Name: "Dyn", Type: types.Dynamic},
-		{Name: "Dec", Type: types.Decimal},
-	})
-	bag := types.NewBag()
-	bag.Set("z", int64(1))
-	bag.Set("a", []any{"x", 2.5, nil, true})
-	bag.Set("big", int64(1)<<60)
-	ts := time.Date(2026, 11, 22, 23, 59, 58, 123456700, time.UTC)
-	rows := [][]types.Value{
-		{types.NewString("quote\" back\\ nl\n ünï 🦀"), types.NewInt(-2147483648), types.NewLong(1<<62 + 1),
-			types.NewReal(1.5), types.NewBool(true), types.FromTime(ts), types.NewTimeSpan(-(2*types.Day + 3*types.Hour + 7)),
-			types.NewGUID("6f9619ff-8b86-d011-b42d-00c04fc964ff"), types.NewDynamic(bag), types.NewDecimal(12.25)},
-		{types.NewString(""), types.NullOf(types.Int), types.NullOf(types.Long), types.NewReal(math.Inf(-1)),
-			types.NullOf(types.Bool), types.NullOf(types.DateTime), types.NullOf(types.TimeSpan), types.NullOf(types.GUID),
-			types.NullOf(types.Dynamic), types.NullOf(types.Decimal)},
-		{types.NewString("x"), types.NewInt(7), types.NewLong(-9), types.NewReal(math.NaN()), types.NewBool(false),
-			types.FromTime(time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC)), types.NewTimeSpan(0), types.NewGUID("00000000-0000-0000-0000-000000000000"),
-			types.NewDynamic("just a string"), types.NewDecimal(-0.5)},
-	}
-	for _, r := range rows {
-		if err := t.AppendRow(r); err != nil {
-			panic(err)
-		}
-	}
-	return t
-}
+func allTypes() *table.Table { return remotetest.AllTypes("quote\" back\\ nl\n ünï 🦀") }
 
-// sameTable compares schema and every value (NaN equal to NaN).
-func sameTable(t *testing.T, got, want *table.Table) {
-	t.Helper()
-	if !reflect.DeepEqual(got.Schema(), want.Schema()) {
-		t.Fatalf("schema %v, want %v", got.Schema(), want.Schema())
-	}
-	if got.Rows() != want.Rows() {
-		t.Fatalf("%d rows, want %d", got.Rows(), want.Rows())
-	}
-	for i := 0; i < want.Rows(); i++ {
-		g, w := got.Row(i), want.Row(i)
-		for j := range w {
-			if g[j].String() != w[j].String() || g[j].IsNull() != w[j].IsNull() {
-				t.Errorf("row %d column %s: %q (null %v), want %q (null %v)", i, want.Columns[j].Name, g[j], g[j].IsNull(), w[j], w[j].IsNull())
-			}
-		}
-	}
-}
+var (
+	sameTable = remotetest.SameTable
+	fixed     = remotetest.Fixed
+	block     = remotetest.Block
+)
 
 func open(t *testing.T, s *defendertest.Server, api string, extra map[string]string) *defender.Provider {
 	t.Helper()
-	t.Setenv(tokenEnv, s.Token)
-	settings := s.Settings(api, tokenEnv)
-	for k, v := range extra {
-		settings[k] = v
-	}
-	p, err := defender.New("XDR", settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func fixed(ans *defendertest.Answer) defendertest.Handler {
-	return func(context.Context, string) (*defendertest.Answer, error) { return ans, nil }
+	return remotetest.Open(t, defender.New, "XDR", tokenEnv, s.Token, s.Settings(api, tokenEnv), extra)
 }
 
 func run(t *testing.T, p *defender.Provider, q string) ([]*providers.Result, error) {
@@ -332,47 +276,24 @@ func TestQueryErrorsCarryPositions(t *testing.T) {
 
 func TestRetries(t *testing.T) {
 	ok := fixed(&defendertest.Answer{Tables: []*table.Table{allTypes()}})
-	cases := []struct {
-		name     string
-		faults   []defendertest.Fault
-		settings map[string]string
-		wantErr  string // "" for success
-		requests int
-		minTime  time.Duration
-	}{
-		{"429 then success honours Retry-After", []defendertest.Fault{{Status: 429, RetryAfter: "1"}}, nil, "", 2, time.Second},
-		{"5xx then success", []defendertest.Fault{{Status: 500}, {Status: 503}, {Status: 502}}, nil, "", 4, 0},
-		{"throttled past the retries", []defendertest.Fault{{Status: 429}, {Status: 429}, {Status: 429}}, map[string]string{"retries": "2"}, "throttled by the service (HTTP 429, retries exhausted): TooManyRequests: API calls quota exceeded", 3, 0},
-		{"Retry-After beyond the cap is not waited for", []defendertest.Fault{{Status: 429, RetryAfter: "3600"}}, nil, "throttled", 1, 0},
-		{"no retries", []defendertest.Fault{{Status: 503}}, map[string]string{"retries": "0"}, "HTTP 503", 1, 0},
-		{"504 is not retried", []defendertest.Fault{{Status: 504}}, nil, "query timed out on the server (HTTP 504): UnknownError (no message)", 1, 0},
+	cases := []remotetest.RetryCase{
+		{Name: "429 then success honours Retry-After", Faults: []defendertest.Fault{{Status: 429, RetryAfter: "1"}}, Requests: 2, MinTime: time.Second},
+		{Name: "5xx then success", Faults: []defendertest.Fault{{Status: 500}, {Status: 503}, {Status: 502}}, Requests: 4},
+		{Name: "throttled past the retries", Faults: []defendertest.Fault{{Status: 429}, {Status: 429}, {Status: 429}}, Settings: map[string]string{"retries": "2"}, WantErr: "throttled by the service (HTTP 429, retries exhausted): TooManyRequests: API calls quota exceeded", Requests: 3},
+		{Name: "Retry-After beyond the cap is not waited for", Faults: []defendertest.Fault{{Status: 429, RetryAfter: "3600"}}, WantErr: "throttled", Requests: 1},
+		{Name: "no retries", Faults: []defendertest.Fault{{Status: 503}}, Settings: map[string]string{"retries": "0"}, WantErr: "HTTP 503", Requests: 1},
+		{Name: "504 is not retried", Faults: []defendertest.Fault{{Status: 504}}, WantErr: "query timed out on the server (HTTP 504): UnknownError (no message)", Requests: 1},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			s := defendertest.NewHandlerServer(ok)
 			defer s.Close()
-			s.Fail(c.faults...)
+			s.Fail(c.Faults...)
 			start := time.Now()
-			_, err := run(t, open(t, s, defender.APIGraph, c.settings), "T")
-			if c.wantErr == "" && err != nil {
-				t.Fatal(err)
-			}
-			if c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
-				t.Fatalf("err = %v, want %q", err, c.wantErr)
-			}
-			if n := len(s.Requests()); n != c.requests {
-				t.Errorf("%d requests, want %d", n, c.requests)
-			}
-			if d := time.Since(start); d < c.minTime {
-				t.Errorf("took %s, want at least %s", d, c.minTime)
-			}
+			_, err := run(t, open(t, s, defender.APIGraph, c.Settings), "T")
+			c.Check(t, err, len(s.Requests()), time.Since(start))
 		})
 	}
-}
-
-func block(ctx context.Context, _ string) (*defendertest.Answer, error) {
-	<-ctx.Done()
-	return nil, ctx.Err()
 }
 
 func TestTimeouts(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
 	"github.com/huntbook/huntbook/providers"
+	"github.com/huntbook/huntbook/providers/internal/remotetest"
 	"github.com/huntbook/huntbook/providers/kusto"
 	"github.com/huntbook/huntbook/providers/kusto/kustotest"
 )
@@ -20,12 +21,7 @@ import (
 const tokenEnv = "HB_TEST_KUSTO_TOKEN"
 
 func allTypes() *table.Table {
-	t := table.New("PrimaryResult", types.Schema{
-		{Name: "S", Type: types.String}, {Name: "I", Type: types.Int}, {Name: "L", Type: types.Long},
-		{Name: "R", Type: types.Real}, {Name: "B", Type: types.Bool}, {Name: "D", Type: types.DateTime},
-		{Name: "T", Type: types.TimeSpan}, {Name: "G", Type: types.GUID}, {Name: "Dyn", Type: types.Dynamic},
-		{Name: "Dec", Type: types.Decimal},
-	})
+	t := table.New("PrimaryResult", remotetest.AllTypesSchema())
 	bag := types.NewBag()
 	bag.Set("z", int64(1))
 	bag.Set("a", []any{"x", 2.5, nil, true})
@@ -47,40 +43,14 @@ func allTypes() *table.Table {
 	return t
 }
 
-func sameTable(t *testing.T, got, want *table.Table) {
-	t.Helper()
-	if !reflect.DeepEqual(got.Schema(), want.Schema()) {
-		t.Fatalf("schema %v, want %v", got.Schema(), want.Schema())
-	}
-	if got.Rows() != want.Rows() {
-		t.Fatalf("%d rows, want %d", got.Rows(), want.Rows())
-	}
-	for i := 0; i < want.Rows(); i++ {
-		g, w := got.Row(i), want.Row(i)
-		for j := range w {
-			if g[j].String() != w[j].String() || g[j].IsNull() != w[j].IsNull() || g[j].I != w[j].I {
-				t.Errorf("row %d column %s: %q, want %q", i, want.Columns[j].Name, g[j], w[j])
-			}
-		}
-	}
-}
+var (
+	sameTable = remotetest.SameTable
+	fixed     = remotetest.Fixed
+)
 
 func open(t *testing.T, s *kustotest.Server, extra map[string]string) *kusto.Provider {
 	t.Helper()
-	t.Setenv(tokenEnv, s.Token)
-	settings := s.Settings(tokenEnv)
-	for k, v := range extra {
-		settings[k] = v
-	}
-	p, err := kusto.New("Help", settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func fixed(ans *kustotest.Answer) kustotest.Handler {
-	return func(context.Context, string) (*kustotest.Answer, error) { return ans, nil }
+	return remotetest.Open(t, kusto.New, "Help", tokenEnv, s.Token, s.Settings(tokenEnv), extra)
 }
 
 func TestFramesConvertExactly(t *testing.T) {
@@ -151,34 +121,22 @@ func TestRenderWarningsAndPartial(t *testing.T) {
 
 func TestRetriesAndTimeouts(t *testing.T) {
 	ok := fixed(&kustotest.Answer{Tables: []*table.Table{allTypes()}})
-	cases := []struct {
-		name     string
-		faults   []kustotest.Fault
-		settings map[string]string
-		wantErr  string
-		requests int
-	}{
-		{"429 then success", []kustotest.Fault{{Status: 429, RetryAfter: "0"}}, nil, "", 2},
-		{"5xx then success", []kustotest.Fault{{Status: 500}, {Status: 503}}, nil, "", 3},
-		{"throttled past the retries", []kustotest.Fault{{Status: 429}, {Status: 429}}, map[string]string{"retries": "1"}, "throttled by the service", 2},
-		{"error body not JSON", []kustotest.Fault{{Status: 502, Body: "<html>bad gateway</html>"}}, map[string]string{"retries": "0"}, `HTTP 502 Bad Gateway (body is not a Kusto error: "<html>bad gateway</html>")`, 1},
+	cases := []remotetest.RetryCase{
+		{Name: "429 then success", Faults: []kustotest.Fault{{Status: 429, RetryAfter: "0"}}, Requests: 2},
+		{Name: "5xx then success", Faults: []kustotest.Fault{{Status: 500}, {Status: 503}}, Requests: 3},
+		{Name: "throttled past the retries", Faults: []kustotest.Fault{{Status: 429}, {Status: 429}}, Settings: map[string]string{"retries": "1"}, WantErr: "throttled by the service", Requests: 2},
+		{Name: "error body not JSON", Faults: []kustotest.Fault{{Status: 502, Body: "<html>bad gateway</html>"}}, Settings: map[string]string{"retries": "0"}, WantErr: `HTTP 502 Bad Gateway (body is not a Kusto error: "<html>bad gateway</html>")`, Requests: 1},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			s := kustotest.NewHandlerServer(ok)
 			defer s.Close()
-			s.Fail(c.faults...)
-			_, err := open(t, s, c.settings).NewSession().Run(context.Background(), "T", providers.QueryOptions{})
-			if (c.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.wantErr)) {
-				t.Fatalf("err = %v, want %q", err, c.wantErr)
-			}
-			if n := len(s.Requests()); n != c.requests {
-				t.Errorf("%d requests, want %d", n, c.requests)
-			}
+			s.Fail(c.Faults...)
+			_, err := open(t, s, c.Settings).NewSession().Run(context.Background(), "T", providers.QueryOptions{})
+			c.Check(t, err, len(s.Requests()), 0)
 		})
 	}
-	block := func(ctx context.Context, _ string) (*kustotest.Answer, error) { <-ctx.Done(); return nil, ctx.Err() }
-	s := kustotest.NewHandlerServer(block)
+	s := kustotest.NewHandlerServer(remotetest.Block)
 	defer s.Close()
 	_, err := open(t, s, nil).NewSession().Run(context.Background(), "T", providers.QueryOptions{Timeout: 100 * time.Millisecond})
 	if err == nil || !strings.Contains(err.Error(), "timed out on the server after 100ms") {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"reflect"
 	"strings"
@@ -14,80 +13,24 @@ import (
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
 	"github.com/huntbook/huntbook/providers"
+	"github.com/huntbook/huntbook/providers/internal/remotetest"
 	"github.com/huntbook/huntbook/providers/sentinel"
 	"github.com/huntbook/huntbook/providers/sentinel/sentineltest"
 )
 
 const tokenEnv = "HB_TEST_SENTINEL_TOKEN"
 
-// allTypes is a table with every column type the API returns, edge
-// values and nulls.
-func allTypes() *table.Table {
-	t := table.New("PrimaryResult", types.Schema{
-		{Name: "S", Type: types.String}, {Name: "I", Type: types.Int}, {Name: "L", Type: types.Long},
-		{Name: "R", Type: types.Real}, {Name: "B", Type: types.Bool}, {Name: "D", Type: types.DateTime},
-		{Name: "T", Type: types.TimeSpan}, {Name: "G", Type: types.GUID}, {Name: "Dyn", Type: types.Dynamic},
-		{Name: "Dec", Type: types.Decimal},
-	})
-	bag := types.NewBag()
-	bag.Set("z", int64(1))
-	bag.Set("a", []any{"x", 2.5, nil, true})
-	bag.Set("big", int64(1)<<60)
-	ts := time.Date(2026, 11, 22, 23, 59, 58, 123456700, time.UTC)
-	rows := [][]types.Value{
-		{types.NewString("quote\" back\\ nl\n ünï"), types.NewInt(-2147483648), types.NewLong(1<<62 + 1),
-			types.NewReal(1.5), types.NewBool(true), types.FromTime(ts), types.NewTimeSpan(-(2*types.Day + 3*types.Hour + 7)),
-			types.NewGUID("6f9619ff-8b86-d011-b42d-00c04fc964ff"), types.NewDynamic(bag), types.NewDecimal(12.25)},
-		{types.NewString(""), types.NullOf(types.Int), types.NullOf(types.Long), types.NewReal(math.Inf(-1)),
-			types.NullOf(types.Bool), types.NullOf(types.DateTime), types.NullOf(types.TimeSpan), types.NullOf(types.GUID),
-			types.NullOf(types.Dynamic), types.NullOf(types.Decimal)},
-		{types.NewString("x"), types.NewInt(7), types.NewLong(-9), types.NewReal(math.NaN()), types.NewBool(false),
-			types.FromTime(time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC)), types.NewTimeSpan(0), types.NewGUID("00000000-0000-0000-0000-000000000000"),
-			types.NewDynamic("just a string"), types.NewDecimal(-0.5)},
-	}
-	for _, r := range rows {
-		if err := t.AppendRow(r); err != nil {
-			panic(err)
-		}
-	}
-	return t
-}
+func allTypes() *table.Table { return remotetest.AllTypes("quote\" back\\ nl\n ünï") }
 
-// sameTable compares schema and every value (NaN equal to NaN).
-func sameTable(t *testing.T, got, want *table.Table) {
-	t.Helper()
-	if !reflect.DeepEqual(got.Schema(), want.Schema()) {
-		t.Fatalf("schema %v, want %v", got.Schema(), want.Schema())
-	}
-	if got.Rows() != want.Rows() {
-		t.Fatalf("%d rows, want %d", got.Rows(), want.Rows())
-	}
-	for i := 0; i < want.Rows(); i++ {
-		g, w := got.Row(i), want.Row(i)
-		for j := range w {
-			if g[j].String() != w[j].String() || g[j].IsNull() != w[j].IsNull() {
-				t.Errorf("row %d column %s: %q (null %v), want %q (null %v)", i, want.Columns[j].Name, g[j], g[j].IsNull(), w[j], w[j].IsNull())
-			}
-		}
-	}
-}
+var (
+	sameTable = remotetest.SameTable
+	fixed     = remotetest.Fixed
+	block     = remotetest.Block
+)
 
 func open(t *testing.T, s *sentineltest.Server, extra map[string]string) *sentinel.Provider {
 	t.Helper()
-	t.Setenv(tokenEnv, s.Token)
-	settings := s.Settings(tokenEnv)
-	for k, v := range extra {
-		settings[k] = v
-	}
-	p, err := sentinel.New("Default", settings)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func fixed(ans *sentineltest.Answer) sentineltest.Handler {
-	return func(context.Context, string) (*sentineltest.Answer, error) { return ans, nil }
+	return remotetest.Open(t, sentinel.New, "Default", tokenEnv, s.Token, s.Settings(tokenEnv), extra)
 }
 
 func TestTypesConvertExactly(t *testing.T) {
@@ -151,47 +94,24 @@ func TestPartialErrorIsAWarning(t *testing.T) {
 
 func TestRetries(t *testing.T) {
 	ok := fixed(&sentineltest.Answer{Tables: []*table.Table{allTypes()}})
-	cases := []struct {
-		name     string
-		faults   []sentineltest.Fault
-		settings map[string]string
-		wantErr  string // "" for success
-		requests int
-		minTime  time.Duration
-	}{
-		{"429 then success honours Retry-After", []sentineltest.Fault{{Status: 429, RetryAfter: "1"}}, nil, "", 2, time.Second},
-		{"5xx then success", []sentineltest.Fault{{Status: 500}, {Status: 503}, {Status: 502}}, nil, "", 4, 0},
-		{"throttled past the retries", []sentineltest.Fault{{Status: 429}, {Status: 429}, {Status: 429}}, map[string]string{"retries": "2"}, "throttled", 3, 0},
-		{"Retry-After beyond the cap is not waited for", []sentineltest.Fault{{Status: 429, RetryAfter: "3600"}}, nil, "throttled", 1, 0},
-		{"no retries", []sentineltest.Fault{{Status: 503}}, map[string]string{"retries": "0"}, "HTTP 503", 1, 0},
-		{"400 is not retried", []sentineltest.Fault{{Status: 400, Body: `{"error":{"code":"BadArgumentError","message":"bad"}}`}}, nil, "BadArgumentError: bad", 1, 0},
+	cases := []remotetest.RetryCase{
+		{Name: "429 then success honours Retry-After", Faults: []sentineltest.Fault{{Status: 429, RetryAfter: "1"}}, Requests: 2, MinTime: time.Second},
+		{Name: "5xx then success", Faults: []sentineltest.Fault{{Status: 500}, {Status: 503}, {Status: 502}}, Requests: 4},
+		{Name: "throttled past the retries", Faults: []sentineltest.Fault{{Status: 429}, {Status: 429}, {Status: 429}}, Settings: map[string]string{"retries": "2"}, WantErr: "throttled", Requests: 3},
+		{Name: "Retry-After beyond the cap is not waited for", Faults: []sentineltest.Fault{{Status: 429, RetryAfter: "3600"}}, WantErr: "throttled", Requests: 1},
+		{Name: "no retries", Faults: []sentineltest.Fault{{Status: 503}}, Settings: map[string]string{"retries": "0"}, WantErr: "HTTP 503", Requests: 1},
+		{Name: "400 is not retried", Faults: []sentineltest.Fault{{Status: 400, Body: `{"error":{"code":"BadArgumentError","message":"bad"}}`}}, WantErr: "BadArgumentError: bad", Requests: 1},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			s := sentineltest.NewHandlerServer(ok)
 			defer s.Close()
-			s.Fail(c.faults...)
+			s.Fail(c.Faults...)
 			start := time.Now()
-			_, err := open(t, s, c.settings).NewSession().Run(context.Background(), "T", providers.QueryOptions{})
-			if c.wantErr == "" && err != nil {
-				t.Fatal(err)
-			}
-			if c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
-				t.Fatalf("err = %v, want %q", err, c.wantErr)
-			}
-			if n := len(s.Requests()); n != c.requests {
-				t.Errorf("%d requests, want %d", n, c.requests)
-			}
-			if d := time.Since(start); d < c.minTime {
-				t.Errorf("took %s, want at least %s", d, c.minTime)
-			}
+			_, err := open(t, s, c.Settings).NewSession().Run(context.Background(), "T", providers.QueryOptions{})
+			c.Check(t, err, len(s.Requests()), time.Since(start))
 		})
 	}
-}
-
-func block(ctx context.Context, _ string) (*sentineltest.Answer, error) {
-	<-ctx.Done()
-	return nil, ctx.Err()
 }
 
 func TestServerTimeout(t *testing.T) {
