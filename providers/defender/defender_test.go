@@ -208,22 +208,7 @@ func TestQueryErrorsCarryPositions(t *testing.T) {
 			ctx := context.Background()
 			// A declaration-only cell is kept and sent before later queries;
 			// positions still point into the user's own text.
-			if res, err := ses.Run(ctx, "let lim = 2;", providers.QueryOptions{}); err != nil || res != nil {
-				t.Fatalf("declaration: %v %v", res, err)
-			}
-			if n := len(s.Requests()); n != 0 {
-				t.Errorf("a declaration-only cell was sent")
-			}
-			res, err := ses.Run(ctx, "T | where L > minval | take lim", providers.QueryOptions{Params: map[string]types.Value{"minval": types.NewLong(-100)}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res[0].Table.Rows() != 2 {
-				t.Errorf("%d rows, want 2", res[0].Table.Rows())
-			}
-			if got, want := s.Requests()[0].Query, "let minval = -100;\nlet lim = 2;\nT | where L > minval | take lim"; got != want {
-				t.Errorf("sent %q, want %q", got, want)
-			}
+			remotetest.CheckRemembered(t, ses, "let lim = 2;", s.Requests, func(r defendertest.Request) string { return r.Query })
 			cases := []struct {
 				query           string
 				line, col       int

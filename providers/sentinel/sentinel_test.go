@@ -175,23 +175,8 @@ func TestQueryErrorPositionsAndSessionLets(t *testing.T) {
 	defer s.Close()
 	ses := open(t, s, nil).NewSession()
 	ctx := context.Background()
-	if res, err := ses.Run(ctx, "let lim = 2;\nlet col = 'S';", providers.QueryOptions{}); err != nil || res != nil {
-		t.Fatalf("declarations: %v %v", res, err)
-	}
-	if n := len(s.Requests()); n != 0 {
-		t.Errorf("a declaration-only cell was sent")
-	}
-	res, err := ses.Run(ctx, "T | where L > minval | take lim", providers.QueryOptions{Params: map[string]types.Value{"minval": types.NewLong(-100)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res[0].Table.Rows() != 2 {
-		t.Errorf("%d rows, want 2", res[0].Table.Rows())
-	}
-	if got, want := s.Requests()[0].Query, "let minval = -100;\nlet lim = 2;\nlet col = 'S';\nT | where L > minval | take lim"; got != want {
-		t.Errorf("sent %q, want %q", got, want)
-	}
-	_, err = ses.Run(ctx, "T\n| where NoSuchColumn == 1", providers.QueryOptions{})
+	remotetest.CheckRemembered(t, ses, "let lim = 2;\nlet col = 'S';", s.Requests, func(r sentineltest.Request) string { return r.Query })
+	_, err := ses.Run(ctx, "T\n| where NoSuchColumn == 1", providers.QueryOptions{})
 	var qe *providers.QueryError
 	if !errors.As(err, &qe) {
 		t.Fatalf("err = %v (%T), want a QueryError", err, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/types"
+	"github.com/huntbook/huntbook/providers"
 	"github.com/huntbook/huntbook/providers/internal/fake"
 )
 
@@ -130,5 +131,39 @@ func (c RetryCase) Check(t testing.TB, err error, requests int, took time.Durati
 	}
 	if took < c.MinTime {
 		t.Errorf("took %s, want at least %s", took, c.MinTime)
+	}
+}
+
+// CheckRemembered runs decls, a declaration-only cell, then a query with a
+// parameter through ses, whose server holds T = AllTypes, and fails t
+// unless the declarations were not sent on their own and the query went
+// out behind the parameter's let and the declarations, taking 2 rows.
+// requests lists what the server has seen, query reads a request's text.
+func CheckRemembered[R any](t testing.TB, ses providers.Session, decls string, requests func() []R, query func(R) string) {
+	t.Helper()
+	sent := func() []string {
+		var q []string
+		for _, r := range requests() {
+			q = append(q, query(r))
+		}
+		return q
+	}
+	ctx := context.Background()
+	if res, err := ses.Run(ctx, decls, providers.QueryOptions{}); err != nil || res != nil {
+		t.Fatalf("declarations: %v %v", res, err)
+	}
+	if n := len(sent()); n != 0 {
+		t.Errorf("a declaration-only cell was sent")
+	}
+	const q = "T | where L > minval | take lim"
+	res, err := ses.Run(ctx, q, providers.QueryOptions{Params: map[string]types.Value{"minval": types.NewLong(-100)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Table.Rows() != 2 {
+		t.Errorf("%d rows, want 2", res[0].Table.Rows())
+	}
+	if got, want := sent()[0], "let minval = -100;\n"+decls+"\n"+q; got != want {
+		t.Errorf("sent %q, want %q", got, want)
 	}
 }
