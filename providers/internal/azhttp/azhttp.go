@@ -1,5 +1,5 @@
 // Package azhttp is the HTTP plumbing the remote providers (sentinel,
-// kusto) share: Azure credentials picked the way msticpyconfig.yaml's
+// kusto, defender) share: Azure credentials picked the way msticpyconfig.yaml's
 // auth_methods say, an Azure SDK (azcore) pipeline with bounded retries of
 // throttling and server errors that honour Retry-After, and errors that never
 // carry a secret.
