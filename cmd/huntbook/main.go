@@ -48,9 +48,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if c, ok := commands[args[0]]; ok {
 		return c.run(args[1:], stdout, stderr)
 	}
+	// A group named alone, or with a subcommand it lacks: list its own.
+	if subs := group(args[0]); len(subs) > 0 {
+		if len(args) == 1 {
+			fmt.Fprintf(stderr, "huntbook %s: which? one of:\n", args[0])
+		} else {
+			fmt.Fprintf(stderr, "huntbook %s: unknown subcommand %q; one of:\n", args[0], args[1])
+		}
+		for _, n := range subs {
+			fmt.Fprintf(stderr, "  %-18s %s\n", n, commands[n].summary)
+		}
+		return 2
+	}
 	fmt.Fprintf(stderr, "huntbook: unknown command %q\n\n", strings.Join(args[:min(2, len(args))], " "))
 	usage(stderr)
 	return 2
+}
+
+// group lists the commands "name SUB", sorted.
+func group(name string) []string {
+	var subs []string
+	for n := range commands {
+		if strings.HasPrefix(n, name+" ") {
+			subs = append(subs, n)
+		}
+	}
+	sort.Strings(subs)
+	return subs
 }
 
 func usage(w io.Writer) {
