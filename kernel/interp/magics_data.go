@@ -75,10 +75,8 @@ func init() {
 			"that no workspace folder has reads as an empty table with its built-in schema, and the query's result " +
 			"says so, so that a notebook's enrichment runs on a partial export. Remote providers have the tables " +
 			"they have. With no arguments, lists the declared tables.",
-		Run: runOptional,
-		Complete: func(in *Interpreter, args string, cursor int) ([]string, int, int) {
-			return completeTableArg(in, args, cursor)
-		},
+		Run:      runOptional,
+		Complete: completeOptional,
 	})
 	RegisterBuiltin(Magic{
 		Name: "timerange", Kind: LineMagic,
@@ -517,6 +515,14 @@ func ParseLiteral(src string) (types.Value, error) {
 		}
 	}
 	return v, nil
+}
+
+// completeOptional offers the tables huntbook knows the schema of (the
+// ones %optional can serve), for the word at the cursor: any of them, as
+// the point is naming tables the workspace may not have.
+func completeOptional(in *Interpreter, args string, cursor int) ([]string, int, int) {
+	start := strings.LastIndexAny(args[:cursor], " \t") + 1
+	return filterPrefix(schemas.Names(), args[start:cursor]), start, cursor
 }
 
 func runOptional(ctx context.Context, c *Call) error {

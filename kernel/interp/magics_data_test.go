@@ -466,6 +466,8 @@ func TestProviderCompletionAndInspect(t *testing.T) {
 		{"Events | extend n = strl", []string{"strlen"}, nil, 20},
 		{"let recent = Events;\nrec", []string{"recent"}, nil, 21},
 		{"%set lim = 3\nEvents | take li", nil, nil, 0},
+		// %optional offers the tables huntbook knows, present or not
+		{"%optional OfficeActivity ThreatIntel", []string{"ThreatIntelligenceIndicator"}, []string{"Events"}, 25},
 	}
 	for _, tc := range tests {
 		r := in.Complete(tc.code, len(tc.code))
