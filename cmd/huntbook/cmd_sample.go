@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/huntbook/huntbook/sampledata"
@@ -27,8 +28,9 @@ func runSample(args []string, stdout, stderr io.Writer) int {
 	end := fs.String("end", "", "when the data ends, RFC 3339 (default: now, truncated to the hour)")
 	name := fs.String("name", "contoso", "tenant short name (domain NAME.com)")
 	noStories := fs.Bool("no-stories", false, "leave the planted attack stories out")
+	force := fs.Bool("force", false, "write into a folder that holds files huntbook sample did not write")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: huntbook sample --out DIR [--users N] [--days D] [--seed S] [--scale F] [--end T] [--no-stories]")
+		fmt.Fprintln(stderr, "Usage: huntbook sample --out DIR [--users N] [--days D] [--seed S] [--scale F] [--end T] [--no-stories] [--force]")
 		fmt.Fprintln(stderr, "\nWrites a workspace folder (tables as JSON lines with schemas, entities.json, ground_truth.json).")
 		fs.PrintDefaults()
 	}
@@ -61,6 +63,13 @@ func runSample(args []string, stdout, stderr io.Writer) int {
 		}
 		cfg.End = t
 	}
+	if !*force {
+		if others := foreignFiles(*out); len(others) > 0 {
+			fmt.Fprintf(stderr, "huntbook sample: %s holds data huntbook sample did not write (%s); the synthetic tenant would overwrite or mix with it. Choose an empty folder, or --force\n",
+				*out, strings.Join(others, ", "))
+			return 1
+		}
+	}
 	start := time.Now()
 	if err := sampledata.WriteWorkspace(*out, cfg); err != nil {
 		fmt.Fprintf(stderr, "huntbook sample: %v\n", err)
@@ -83,4 +92,32 @@ func runSample(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d rows in %d tables ending %s, %s (%.1fs)\n", *out, total, len(info.Rows), info.End, stories, time.Since(start).Seconds())
 	return 0
+}
+
+// foreignFiles lists (up to five of) the entries of dir when it is not
+// empty and not a tenant huntbook sample wrote, whose workspace.json says
+// "generator": "huntbook sample": writing a synthetic tenant there would
+// overwrite an analyst's exports or mix fake rows with them.
+func foreignFiles(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		return nil
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "workspace.json")); err == nil {
+		var ws struct {
+			Generator string `json:"generator"`
+		}
+		if json.Unmarshal(data, &ws) == nil && ws.Generator == "huntbook sample" {
+			return nil
+		}
+	}
+	var names []string
+	for _, e := range entries {
+		if len(names) == 5 {
+			names = append(names, "...")
+			break
+		}
+		names = append(names, e.Name())
+	}
+	return names
 }

@@ -46,3 +46,28 @@ func TestSampleCommand(t *testing.T) {
 		t.Errorf("workspace.json = %s (%v)", b, err)
 	}
 }
+
+// A folder holding an analyst's data is not overwritten with a synthetic
+// tenant unless --force says so; a tenant huntbook sample wrote is.
+func TestSampleKeepsForeignData(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "SigninLogs.jsonl"), []byte(`{"UserPrincipalName":"real@contoso.com"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"sample", "--out", dir, "--users", "20", "--days", "7", "--end", "2026-11-23T00:00:00Z"}
+	var o, e bytes.Buffer
+	if code := run(args, &o, &e); code != 1 || !strings.Contains(e.String(), "holds data huntbook sample did not write (SigninLogs.jsonl)") {
+		t.Fatalf("over real data: code %d, err %q", code, e.String())
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "SigninLogs.jsonl")); !strings.Contains(string(b), "real@contoso.com") {
+		t.Fatal("the real data was touched")
+	}
+	if code := run(append(args, "--force"), &o, &e); code != 0 {
+		t.Fatalf("--force: code %d, err %q", code, e.String())
+	}
+	// Now it is a tenant huntbook sample wrote: writing it again is fine.
+	e.Reset()
+	if code := run(args, &o, &e); code != 0 {
+		t.Fatalf("rewriting a sample tenant: code %d, err %q", code, e.String())
+	}
+}
