@@ -80,4 +80,10 @@ func TestQueryCommandOnDefenderWithoutConfig(t *testing.T) {
 	if code != 1 || !strings.Contains(errb.String(), `provider "Prod" needs msticpyconfig.yaml`) {
 		t.Fatalf("Prod without a config: code %d, err %q", code, errb.String())
 	}
+	// A flag mistake is named, not hidden behind the missing file.
+	errb.Reset()
+	code = run([]string{"query", "--provider", "defender", "--endpoint", "not-a-url", "--token-env", "HB_TOKEN", "print 1"}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), `defender provider: endpoint "not-a-url" is not an http(s) URL`) {
+		t.Fatalf("bad endpoint without a config: code %d, err %q", code, errb.String())
+	}
 }

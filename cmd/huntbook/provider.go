@@ -41,10 +41,15 @@ func openProvider(name string, workspaces []string, overrides map[string]string)
 			return nil, fmt.Errorf("provider %q needs msticpyconfig.yaml: %w", name, err)
 		}
 		// No file: a provider named by kind with its settings on the
-		// command line (defender --token-env ...) still opens.
+		// command line (defender --token-env ...) still opens, and its
+		// own errors (a bad --endpoint) are the ones to show; a name only
+		// a config defines says where the file was looked for.
 		p, ferr := providers.FromConfig(nil, name, overrides)
 		if ferr != nil {
-			return nil, fmt.Errorf("provider %q needs msticpyconfig.yaml: %w", name, err)
+			if strings.Contains(ferr.Error(), "no msticpyconfig.yaml loaded") {
+				return nil, fmt.Errorf("provider %q needs msticpyconfig.yaml: %w", name, err)
+			}
+			return nil, ferr
 		}
 		return p, nil
 	}

@@ -174,7 +174,12 @@ type Provider struct {
 // client_secret, timeout (default 200s), retries, retry_delay,
 // max_retry_delay.
 func New(name string, settings map[string]string) (*Provider, error) {
-	fail := func(err error) (*Provider, error) { return nil, fmt.Errorf("defender provider %s: %w", name, err) }
+	fail := func(err error) (*Provider, error) {
+		if strings.EqualFold(name, Kind) {
+			return nil, fmt.Errorf("defender provider: %w", err)
+		}
+		return nil, fmt.Errorf("defender provider %s: %w", name, err)
+	}
 	o, err := azhttp.OptionsFrom(settings, Settings...)
 	if err != nil {
 		return fail(err)

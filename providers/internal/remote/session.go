@@ -66,6 +66,11 @@ func Connect(ctx context.Context, query QueryFunc) error {
 // Errorf makes a provider's error, "label: message", with cl's secrets
 // masked.
 func Errorf(cl *azhttp.Client, label, format string, args ...any) error {
+	// "defender defender" says one thing twice: a provider named after its
+	// kind is labelled by the kind alone.
+	if kind, name, ok := strings.Cut(label, " "); ok && strings.EqualFold(kind, name) {
+		label = kind
+	}
 	return cl.Redact(fmt.Errorf("%s: "+format, append([]any{label}, args...)...))
 }
 

@@ -100,3 +100,20 @@ func TestErrorBodies(t *testing.T) {
 		}
 	}
 }
+
+// An error names the provider once when it is named after its kind.
+func TestErrorfLabel(t *testing.T) {
+	cl, err := azhttp.New(azhttp.Options{Endpoint: "https://example.invalid", Auth: []string{"token"}, TokenEnv: "HB_NO_SUCH_VAR"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ label, want string }{
+		{"defender defender", "defender: boom 1"},
+		{"defender Defender", "defender: boom 1"},
+		{"sentinel Prod", "sentinel Prod: boom 1"},
+	} {
+		if got := Errorf(cl, tc.label, "boom %d", 1).Error(); got != tc.want {
+			t.Errorf("Errorf(%q) = %q, want %q", tc.label, got, tc.want)
+		}
+	}
+}
