@@ -99,6 +99,10 @@ func runQuery(args []string, stdout, stderr io.Writer) int {
 			overrides[k] = v
 		}
 	}
+	if len(workspaces) > 0 && *provider != "" && !strings.EqualFold(*provider, "local") {
+		fmt.Fprintf(stderr, "huntbook query: --workspace is for the embedded engine; provider %q has its own data (give one or the other)\n", *provider)
+		return 2
+	}
 	p, err := queryProvider(*provider, workspaces, overrides)
 	if err != nil {
 		fmt.Fprintln(stderr, "huntbook query:", err)

@@ -38,6 +38,8 @@ func TestQueryCommand(t *testing.T) {
 		{[]string{"print a = 1, b = 'x'", "--workspace", ws, "--format", "csv"}, 0, "a,b\n1,x\n", ""},
 		{[]string{"--workspace", ws, "--", "print a = 2"}, 0, "2", ""},
 		{[]string{"--workspace", ws, "print 1", "print 2"}, 2, "", "one QUERY, got 2 arguments"},
+		{[]string{"--workspace", ws, "--provider", "defender", "print 1"}, 2, "", `--workspace is for the embedded engine; provider "defender" has its own data`},
+		{[]string{"--workspace", ws, "--provider", "local", "print 1"}, 0, "1", ""},
 		{[]string{"--workspace", ws, "--template", "SigninLogs.failed_signins_by_user", "print 1"}, 2, "", "not both"},
 	}
 	for _, tc := range tests {
