@@ -235,3 +235,21 @@ func TestInvalidErrorIsReturnedWithConfig(t *testing.T) {
 		t.Errorf("error = %q", err)
 	}
 }
+
+// A data provider's credential beside Args instead of under it is never
+// read by MSTICPy: a warning says where it goes.
+func TestDataProviderSettingsOutsideArgs(t *testing.T) {
+	src := "DataProviders:\n  MicrosoftDefender:\n    ClientId: \"6d6fb0d5-5a0c-4b37-9a67-7e1d1c3e9c5d\"\n    Args:\n      TenantId: \"72f988bf-86f1-41af-91ab-2d7cd011db47\"\n"
+	cfg, err := Parse("d.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range cfg.Findings() {
+		got = append(got, f.String())
+	}
+	want := []string{"d.yaml:3: warning: DataProviders.MicrosoftDefender.ClientId: not read: a data provider's settings go under Args (DataProviders.MicrosoftDefender.Args.ClientId)"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings = %q, want %q", got, want)
+	}
+}

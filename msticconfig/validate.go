@@ -539,6 +539,13 @@ func (cfg *Config) checkDataProviders(c *checker, sec entry) {
 				continue
 			}
 			p := Provider{Name: pe.Key}
+			// A setting beside Args is one MSTICPy never reads: a credential
+			// put there is silently missing at sign-in.
+			for _, e := range fs {
+				if e.Key != "Args" && e.Key != "Provider" {
+					c.warnf(e.KeyN, join(path, e.Key), "not read: a data provider's settings go under Args (%s.Args.%s)", path, e.Key)
+				}
+			}
 			// Other providers take free-form settings; only Args is read.
 			if a, ok := lookup(fs, "Args"); ok {
 				guids := []string{"TenantId", "tenantId", "TenantID"}
