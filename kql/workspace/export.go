@@ -115,7 +115,8 @@ func chooseDateOrders(body []byte, start, line int, p *csvPlan, o readOptions, r
 func convertLocalTimes(t *table.Table, p *csvPlan, o readOptions, rep *LoadReport) {
 	loc, from := o.zone, o.zoneFrom
 	if loc == nil {
-		loc, from = time.Local, "this machine's time zone"
+		// "Local" says nothing: name the zone and its offset now
+		loc, from = time.Local, "this machine's time zone, "+time.Now().In(time.Local).Format("MST -07:00")+" now"
 	}
 	for c, col := range t.Columns {
 		if !p.local[c] || col.Type != types.DateTime {
