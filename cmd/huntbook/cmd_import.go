@@ -221,11 +221,16 @@ func runImport(k importKind, args []string, stdout, stderr io.Writer) int {
 // ends, so notebooks and hunts written with ago() find it whenever they
 // run (workspace.RecordEnd keeps a later end and the user's own clock).
 func recordEnd(stdout io.Writer, dir string, last int64) error {
-	if err := workspace.RecordEnd(dir, types.TicksToTime(last)); err != nil {
+	end, err := workspace.RecordEnd(dir, types.TicksToTime(last))
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "noted in %s: the data ends at %s (queries take it as now() unless its \"clock\" is \"real\")\n",
-		filepath.Join(dir, "workspace.json"), types.FormatDateTime(last))
+	kept := ""
+	if end.After(types.TicksToTime(last)) {
+		kept = " (a later import's end, kept)"
+	}
+	fmt.Fprintf(stdout, "noted in %s: the data ends at %s%s (queries take it as now() unless its \"clock\" is \"real\")\n",
+		filepath.Join(dir, "workspace.json"), types.FormatDateTime(types.TimeToTicks(end)), kept)
 	return nil
 }
 

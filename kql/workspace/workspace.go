@@ -411,18 +411,19 @@ func oneDocument(buf []byte) bool {
 // RecordEnd notes in dir/workspace.json that the data ends at end: "end"
 // becomes end unless a later one is there, and "clock" becomes "end"
 // unless the file says otherwise, so that queries written with ago() find
-// imported data whenever they run. Other settings are kept.
-func RecordEnd(dir string, end time.Time) error {
+// imported data whenever they run. Other settings are kept. It returns the
+// end the file now holds.
+func RecordEnd(dir string, end time.Time) (time.Time, error) {
 	file := filepath.Join(dir, "workspace.json")
 	settings := map[string]any{}
 	data, err := os.ReadFile(file)
 	switch {
 	case err == nil:
 		if err := json.Unmarshal(data, &settings); err != nil {
-			return fmt.Errorf("%s: %v", file, err)
+			return time.Time{}, fmt.Errorf("%s: %v", file, err)
 		}
 	case !errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("workspace: %w", err)
+		return time.Time{}, fmt.Errorf("workspace: %w", err)
 	}
 	end = end.UTC()
 	if old, ok := settings["end"].(string); ok {
@@ -436,9 +437,9 @@ func RecordEnd(dir string, end time.Time) error {
 	}
 	out, err := json.MarshalIndent(settings, "", "  ")
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	return writeAtomic(file, func(w io.Writer) error {
+	return end, writeAtomic(file, func(w io.Writer) error {
 		_, err := w.Write(append(out, '\n'))
 		return err
 	})

@@ -412,8 +412,8 @@ func TestDefaultBuiltinSchemas(t *testing.T) {
 func TestRecordEnd(t *testing.T) {
 	dir := t.TempDir()
 	mar := time.Date(2026, 3, 2, 11, 50, 2, 0, time.UTC)
-	if err := RecordEnd(dir, mar); err != nil {
-		t.Fatal(err)
+	if got, err := RecordEnd(dir, mar); err != nil || !got.Equal(mar) {
+		t.Fatal(got, err)
 	}
 	w, err := Open(dir, Options{})
 	if err != nil || !w.End.Equal(mar) || w.Clock != "end" {
@@ -421,22 +421,22 @@ func TestRecordEnd(t *testing.T) {
 	}
 	// An earlier import keeps the later end; a user's settings survive.
 	writeFiles(t, dir, map[string]string{"workspace.json": `{"end": "2026-03-02T11:50:02Z", "clock": "real", "timeZone": "Europe/Paris"}`})
-	if err := RecordEnd(dir, mar.Add(-time.Hour)); err != nil {
-		t.Fatal(err)
+	if got, err := RecordEnd(dir, mar.Add(-time.Hour)); err != nil || !got.Equal(mar) {
+		t.Fatal("an earlier import reports the end kept:", got, err)
 	}
 	w, err = Open(dir, Options{})
 	if err != nil || !w.End.Equal(mar) || w.Clock != "real" || w.TimeZone == nil || w.TimeZone.String() != "Europe/Paris" {
 		t.Fatalf("after the second import: end %v clock %q zone %v err %v", w.End, w.Clock, w.TimeZone, err)
 	}
 	// A later one moves it.
-	if err := RecordEnd(dir, mar.Add(24*time.Hour)); err != nil {
+	if _, err := RecordEnd(dir, mar.Add(24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if w, _ = Open(dir, Options{}); !w.End.Equal(mar.Add(24 * time.Hour)) {
 		t.Fatalf("end = %v", w.End)
 	}
 	writeFiles(t, dir, map[string]string{"workspace.json": `{"end": `})
-	if err := RecordEnd(dir, mar); err == nil || !strings.Contains(err.Error(), "workspace.json") {
+	if _, err := RecordEnd(dir, mar); err == nil || !strings.Contains(err.Error(), "workspace.json") {
 		t.Fatalf("bad workspace.json: err = %v", err)
 	}
 }
