@@ -87,3 +87,27 @@ func TestQueryCommandOnDefenderWithoutConfig(t *testing.T) {
 		t.Fatalf("bad endpoint without a config: code %d, err %q", code, errb.String())
 	}
 }
+
+// An error in one workspace's entry blocks that workspace, not the others.
+func TestConfigErrorBlocksOnlyItsEntry(t *testing.T) {
+	tbl := table.New("DeviceInfo", types.Schema{{Name: "DeviceName", Type: types.String}})
+	tbl.AppendRow([]types.Value{types.NewString("ws-01")})
+	srv := defendertest.NewServer(map[string]*table.Table{"DeviceInfo": tbl}, time.Time{})
+	defer srv.Close()
+	dir := t.TempDir()
+	conf := "AzureSentinel:\n  Workspaces:\n    Prod:\n      WorkspaceId: not-a-guid\n      TenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47\n" +
+		"DataProviders:\n  MicrosoftDefender:\n    Args:\n      TenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47\n"
+	if err := os.WriteFile(filepath.Join(dir, "msticpyconfig.yaml"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MSTICPYCONFIG", filepath.Join(dir, "msticpyconfig.yaml"))
+	t.Setenv("HB_TOKEN", srv.Token)
+	var out, errb strings.Builder
+	if code := run([]string{"query", "--provider", "MicrosoftDefender", "--endpoint", srv.Endpoint("graph"), "--token-env", "HB_TOKEN", "--format", "csv", "DeviceInfo | count"}, &out, &errb); code != 0 || out.String() != "Count\n1\n" {
+		t.Fatalf("defender beside a broken workspace: code %d, out %q, err %q", code, out.String(), errb.String())
+	}
+	errb.Reset()
+	if code := run([]string{"query", "--provider", "Prod", "print 1"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "msticpyconfig.yaml has errors") || !strings.Contains(errb.String(), "Prod.WorkspaceId") {
+		t.Fatalf("the broken workspace: code %d, err %q", code, errb.String())
+	}
+}

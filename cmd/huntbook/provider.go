@@ -54,9 +54,38 @@ func openProvider(name string, workspaces []string, overrides map[string]string)
 		return p, nil
 	}
 	if invalid != nil {
-		return nil, fmt.Errorf("msticpyconfig.yaml has errors (run 'huntbook config validate'): %w", err)
+		// An error in another workspace's or cluster's entry does not stop
+		// this one: one typo would otherwise block all remote hunting.
+		if blocking := findingsFor(invalid.Findings, name); len(blocking) > 0 || cfg == nil {
+			return nil, fmt.Errorf("msticpyconfig.yaml has errors (run 'huntbook config validate'): %w", err)
+		}
 	}
 	return providers.FromConfig(cfg, name, overrides)
+}
+
+// findingsFor keeps the findings that concern the provider named name:
+// those in its own entry and those outside any provider's entry (Azure,
+// AzureCLI: every provider's sign-in). A finding inside another entry of
+// AzureSentinel.Workspaces, KustoClusters or DataProviders is left out.
+func findingsFor(fs []msticconfig.Finding, name string) []msticconfig.Finding {
+	var out []msticconfig.Finding
+	for _, f := range fs {
+		entry := ""
+		for _, prefix := range []string{"AzureSentinel.Workspaces.", "KustoClusters.", "DataProviders."} {
+			if rest, ok := strings.CutPrefix(f.Path, prefix); ok {
+				entry, _, _ = strings.Cut(rest, ".")
+			}
+		}
+		switch entry {
+		case "", "ClusterDefaults", "AzureCLI":
+			out = append(out, f)
+			continue
+		}
+		if strings.EqualFold(entry, name) || strings.EqualFold(entry, "Kusto-"+name) || name == "" && entry == "Default" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // geoIPPath is the GeoIP database (or folder) the embedded engine's
