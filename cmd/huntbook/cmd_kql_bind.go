@@ -1,6 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/huntbook/huntbook/kql/ast"
@@ -8,11 +12,14 @@ import (
 	"github.com/huntbook/huntbook/kql/parser"
 	"github.com/huntbook/huntbook/kql/schemas"
 	"github.com/huntbook/huntbook/kql/token"
+	"github.com/huntbook/huntbook/kql/types"
+	"github.com/huntbook/huntbook/kql/workspace"
 )
 
 // The binder behind `huntbook kql check --schemas DIR`: the schema files in
-// DIR (the shared/schemas format) shadow the built-in Sentinel schemas, and
-// every binding error counts as an error of the file.
+// DIR (the shared/schemas format), or the tables of a workspace folder,
+// shadow the built-in Sentinel schemas, and every binding error counts as an
+// error of the file.
 
 func init() { kqlBind = bindWithSchemas }
 
@@ -33,12 +40,53 @@ func schemasCatalog(dir string) (binder.Catalog, error) {
 		return r.cat, r.err
 	}
 	loaded, err := schemas.Load(dir)
+	if err != nil {
+		// A workspace folder (tables, workspace.json) rather than a folder
+		// of schema files: its tables' schemas, as queries on it see them.
+		if ws, werr := workspaceSchemas(dir); werr == nil && len(ws) > 0 {
+			loaded, err = ws, nil
+		}
+	}
 	var cat binder.Catalog
 	if err == nil {
 		cat = binder.Layered(binder.MapCatalog(loaded), binder.Builtin())
 	}
 	catalogs[dir] = catalogResult{cat, err}
 	return cat, err
+}
+
+// workspaceSchemas are the schemas of a workspace folder's tables.
+func workspaceSchemas(dir string) (map[string]types.Schema, error) {
+	// A folder of schema files holds .json files too: only a workspace.json
+	// or table data makes it a workspace.
+	if !looksLikeWorkspace(dir) {
+		return nil, fmt.Errorf("%s is not a workspace", dir)
+	}
+	w, err := workspace.Open(dir, workspace.Options{})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]types.Schema{}
+	for _, name := range w.Tables() {
+		if s, ok := w.Schema(name); ok {
+			out[name] = s
+		}
+	}
+	return out, nil
+}
+
+func looksLikeWorkspace(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, "workspace.json")); err == nil {
+		return true
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		n := strings.TrimSuffix(e.Name(), ".gz")
+		if ext := filepath.Ext(n); ext == ".csv" || ext == ".jsonl" || ext == ".parquet" {
+			return true
+		}
+	}
+	return false
 }
 
 func bindWithSchemas(script *ast.Script, file *token.File, dir string) []*parser.Error {

@@ -53,3 +53,30 @@ func TestKqlCheckSchemasBinder(t *testing.T) {
 		t.Errorf("broken schemas: code %d, out %q", code, o.String())
 	}
 }
+
+// --schemas also takes a workspace folder: its tables' columns, including
+// those a file adds to a built-in table, as queries on it see them.
+func TestKqlCheckSchemasWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	ws := filepath.Join(dir, "ws")
+	if err := os.MkdirAll(ws, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"workspace.json": `{"end": "2026-03-02T00:00:00Z", "clock": "end"}`,
+		"SigninLogs.csv": "UserPrincipalName,MyExtra\na@contoso.com,1\n",
+		"entities.json":  `{"users": []}`,
+	} {
+		if err := os.WriteFile(filepath.Join(ws, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := writeKQL(t, dir, "good.kql", "SigninLogs | where MyExtra > 0 | project UserPrincipalName")
+	bad := writeKQL(t, dir, "bad.kql", "SigninLogs | where NoSuchCol == 1")
+	var o, e bytes.Buffer
+	code := run([]string{"kql", "check", "--schemas", ws, good, bad}, &o, &e)
+	want := "OK " + good + "\nERROR " + bad + ":1:20: unknown column 'NoSuchCol'"
+	if code != 1 || !strings.HasPrefix(strings.TrimSpace(o.String()), want) {
+		t.Errorf("code %d, out %q, err %q; want 1 and %q", code, o.String(), e.String(), want)
+	}
+}
