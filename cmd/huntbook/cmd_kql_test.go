@@ -34,7 +34,7 @@ func TestKqlCheck(t *testing.T) {
 		out  []string
 	}{
 		{[]string{good}, 0, []string{"OK " + good}},
-		{[]string{good, bad}, 1, []string{"OK " + good, "ERROR " + bad + ":2:3: unknown tabular operator 'wher' (and 1 more errors)"}},
+		{[]string{good, bad}, 1, []string{"OK " + good, "ERROR " + bad + ":2:3: unknown tabular operator 'wher' (did you mean 'where'?) (and 1 more errors)"}},
 		{[]string{missing}, 1, []string{"ERROR " + missing + ": open " + missing + ": no such file or directory"}},
 	}
 	for _, tc := range tests {

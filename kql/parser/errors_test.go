@@ -12,7 +12,7 @@ func TestBadQueries(t *testing.T) {
 	tests := []struct {
 		src, pos, msg string
 	}{
-		{"T | wher x > 1", "1:5", "unknown tabular operator 'wher'"},
+		{"T | wher x > 1", "1:5", "unknown tabular operator 'wher' (did you mean 'where'?)"},
 		{"T | where", "1:10", "expected an expression after 'where', found end of query"},
 		{"T | where x ==", "1:15", "expected an expression after '==', found end of query"},
 		{"T |", "1:4", "expected a tabular operator after '|', found end of query"},
@@ -62,7 +62,7 @@ func TestBadQueries(t *testing.T) {
 		{"print long(1.5)", "1:12", "invalid long literal: 1.5 is not a whole number"},
 		{"declare query_parameters(a:string, b); T", "1:37", "expected ':' and the parameter's type after 'b', found ')'"},
 		{"T | sample-distinct 5 x", "1:23", "expected 'of' after '5', found 'x'"},
-		{"T | extend x = 1 | where y | wherex z", "1:30", "unknown tabular operator 'wherex'"},
+		{"T | extend x = 1 | where y | wherex z", "1:30", "unknown tabular operator 'wherex' (did you mean 'where'?)"},
 		{"T | where `x` > 1", "1:11", "unexpected character \"`\""},
 		{"T | invoke f", "1:13", "expected '(' and arguments: a function call"},
 		{"externaldata(a:string) \"x\"", "1:24", "expected '[' and the data URIs after ')', found string \"x\""},
@@ -98,7 +98,7 @@ func TestSeveralErrors(t *testing.T) {
 	_, _, err := Parse("q.kql", []byte(src))
 	list, _ := err.(ErrorList)
 	want := []string{
-		"q.kql:1:5: unknown tabular operator 'wher'",
+		"q.kql:1:5: unknown tabular operator 'wher' (did you mean 'where'?)",
 		"q.kql:2:7: expected an expression after 'take', found '|'",
 		"q.kql:3:13: expected an expression after ',', found ';'",
 		"q.kql:4:14: expected ')' to close the '(' at 4:12, found end of query",

@@ -1,9 +1,11 @@
 package parser
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/huntbook/huntbook/kql/ast"
+	"github.com/huntbook/huntbook/kql/suggest"
 	"github.com/huntbook/huntbook/kql/token"
 	"github.com/huntbook/huntbook/kql/types"
 )
@@ -44,6 +46,16 @@ func (p *parser) span(pos token.Pos) ast.OpSpan {
 	return ast.OpSpan{OpPos: pos, EndPos: p.prevEnd()}
 }
 
+// opNames lists the operators that may follow '|', for suggestions.
+func opNames() []string {
+	names := make([]string, 0, len(pipeOps))
+	for n := range pipeOps {
+		names = append(names, n)
+	}
+	sort.Strings(names) // the same suggestion every time
+	return names
+}
+
 func (p *parser) parsePipeOp() ast.Operator {
 	if p.tok != token.IDENT {
 		p.errorf(p.errPos(), "expected a tabular operator after '|', found %s", p.describe())
@@ -53,7 +65,7 @@ func (p *parser) parsePipeOp() ast.Operator {
 	}
 	name := p.peekOpName()
 	if !pipeOps[name] {
-		p.errorf(p.pos, "unknown tabular operator '%s'", name)
+		p.errorf(p.pos, "unknown tabular operator '%s'%s", name, suggest.DidYouMean(name, opNames()))
 		pos := p.pos
 		p.syncOp()
 		return &ast.BadOp{OpSpan: ast.OpSpan{OpPos: pos, EndPos: max(pos, p.prevEnd())}}
