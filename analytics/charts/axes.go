@@ -9,6 +9,7 @@ package charts
 import (
 	"image/color"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -154,4 +155,68 @@ func (a *rightAxis) Plot(c draw.Canvas, plt *plot.Plot) {
 		title.Color = a.color
 	}
 	c.FillText(title, vg.Point{X: x + w + vg.Points(10), Y: (c.Min.Y + c.Max.Y) / 2}, a.title)
+}
+
+// niceTicks marks a linear value axis at round steps (1, 2, 2.5 or 5
+// times a power of ten) labelled with no more decimals than the step has:
+// counts read 0, 500, 1000, where gonum's default wrote 250.00, 1250.00.
+type niceTicks struct{}
+
+func (niceTicks) Ticks(min, max float64) []plot.Tick {
+	switch {
+	case math.IsNaN(max-min) || math.IsInf(max-min, 0):
+		return nil
+	case !(max > min): // one value: one tick (gonum's own ticks panic here)
+		return []plot.Tick{{Value: min, Label: strconv.FormatFloat(min, 'g', -1, 64)}}
+	}
+	step := niceStep((max - min) / 5)
+	decimals := 0
+	for s := step; math.Abs(s-math.Round(s)) > 1e-9*s && decimals < 10; s *= 10 {
+		decimals++
+	}
+	// every half step: the whole steps labelled, the halves as minor ticks
+	half := step / 2
+	var ticks []plot.Tick
+	for k := math.Ceil(min/half - 1e-9); k*half <= max*(1+1e-12)+1e-12; k++ {
+		v := k * half
+		if math.Mod(k, 2) == 0 {
+			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v+0, 'f', decimals, 64)})
+		} else {
+			ticks = append(ticks, plot.Tick{Value: v})
+		}
+	}
+	return ticks
+}
+
+// niceStep rounds a raw step up to 1, 2, 2.5 or 5 times a power of ten.
+func niceStep(raw float64) float64 {
+	if raw <= 0 || math.IsNaN(raw) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if raw <= m*p*(1+1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// niceRange widens [lo, hi] so a value axis starts at zero for data that
+// is never negative (counts, bytes) and ends on a round tick with a little
+// room above the highest point.
+func niceRange(lo, hi float64, fromZero bool) (float64, float64) {
+	if fromZero && lo > 0 {
+		lo = 0
+	}
+	if !(hi > lo) {
+		return lo, hi
+	}
+	step := niceStep((hi - lo) / 5)
+	top := math.Ceil((hi+(hi-lo)*0.02)/step) * step
+	// the ticks are drawn at the step of the widened range: end on one
+	if s := niceStep((top - lo) / 5); s != step {
+		top = math.Ceil(top/s) * s
+	}
+	return lo, top
 }

@@ -381,6 +381,26 @@ func addPlotters(p *plot.Plot, c *Chart, ys []string) error {
 			p.Y.Max = 100
 		}
 	}
+	// A linear value axis: round ticks; counts from zero with room on top.
+	switch c.Kind {
+	case "ladderchart", "timepivot":
+	default:
+		if c.YLog {
+			break
+		}
+		ax := &p.Y
+		if c.Kind == "barchart" {
+			ax = &p.X
+		}
+		lo, hi := niceRange(ax.Min, ax.Max, c.Kind != "scatterchart")
+		if math.IsNaN(c.YMin) {
+			ax.Min = lo
+		}
+		if math.IsNaN(c.YMax) && c.Mode != "stacked100" {
+			ax.Max = hi
+		}
+		ax.Tick.Marker = niceTicks{}
+	}
 	return nil
 }
 

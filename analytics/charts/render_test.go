@@ -358,3 +358,46 @@ func TestTwoAxes(t *testing.T) {
 		t.Errorf("padded ranges %v..%v and %v..%v do not hold the data", lo1, hi1, lo2, hi2)
 	}
 }
+
+// Value axes tick at round steps with no needless decimals, counts start
+// at zero, and the top lands on a tick above the highest point.
+func TestNiceAxis(t *testing.T) {
+	label := func(min, max float64) string {
+		var ls []string
+		for _, tk := range (niceTicks{}).Ticks(min, max) {
+			if tk.Label != "" {
+				ls = append(ls, tk.Label)
+			}
+		}
+		return strings.Join(ls, " ")
+	}
+	tests := []struct {
+		min, max float64
+		want     string
+	}{
+		{0, 2500, "0 500 1000 1500 2000 2500"},
+		{0, 1, "0.0 0.2 0.4 0.6 0.8 1.0"}, // one number of decimals along the axis
+		{-0.2, 0.55, "-0.2 0.0 0.2 0.4"},
+		{0, 12500, "0 2500 5000 7500 10000 12500"},
+		{3, 3, "3"},
+	}
+	for _, tc := range tests {
+		if got := label(tc.min, tc.max); got != tc.want {
+			t.Errorf("ticks(%v, %v) = %q, want %q", tc.min, tc.max, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		lo, hi, wantLo, wantHi float64
+		fromZero               bool
+	}{
+		{57, 2427, 0, 2500, true},
+		{57, 2427, 57, 2500, false},
+		{-3, 7, -3, 10, true}, // negative data keeps its low end
+		{0, 100, 0, 125, true},
+	} {
+		lo, hi := niceRange(tc.lo, tc.hi, tc.fromZero)
+		if lo != tc.wantLo || hi != tc.wantHi {
+			t.Errorf("niceRange(%v, %v, %v) = %v, %v; want %v, %v", tc.lo, tc.hi, tc.fromZero, lo, hi, tc.wantLo, tc.wantHi)
+		}
+	}
+}
