@@ -169,7 +169,7 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 	case !(max > min): // one value: one tick (gonum's own ticks panic here)
 		return []plot.Tick{{Value: min, Label: strconv.FormatFloat(min, 'g', -1, 64)}}
 	}
-	step := niceStep((max - min) / 5)
+	step := niceStep((max - min) / maxIntervals)
 	decimals := 0
 	for s := step; math.Abs(s-math.Round(s)) > 1e-9*s && decimals < 10; s *= 10 {
 		decimals++
@@ -188,7 +188,8 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
-// niceStep rounds a raw step up to 1, 2, 2.5 or 5 times a power of ten.
+// niceStep is the smallest step of 1, 2, 2.5 or 5 times a power of ten
+// not below raw.
 func niceStep(raw float64) float64 {
 	if raw <= 0 || math.IsNaN(raw) {
 		return 1
@@ -212,11 +213,14 @@ func niceRange(lo, hi float64, fromZero bool) (float64, float64) {
 	if !(hi > lo) {
 		return lo, hi
 	}
-	step := niceStep((hi - lo) / 5)
+	step := niceStep((hi - lo) / maxIntervals)
 	top := math.Ceil((hi+(hi-lo)*0.02)/step) * step
 	// the ticks are drawn at the step of the widened range: end on one
-	if s := niceStep((top - lo) / 5); s != step {
+	if s := niceStep((top - lo) / maxIntervals); s != step {
 		top = math.Ceil(top/s) * s
 	}
 	return lo, top
 }
+
+// maxIntervals is the most steps between labelled ticks on a value axis.
+const maxIntervals = 7

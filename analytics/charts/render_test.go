@@ -378,7 +378,7 @@ func TestNiceAxis(t *testing.T) {
 		{0, 2500, "0 500 1000 1500 2000 2500"},
 		{0, 1, "0.0 0.2 0.4 0.6 0.8 1.0"}, // one number of decimals along the axis
 		{-0.2, 0.55, "-0.2 0.0 0.2 0.4"},
-		{0, 12500, "0 2500 5000 7500 10000 12500"},
+		{0, 12500, "0 2000 4000 6000 8000 10000 12000"},
 		{3, 3, "3"},
 	}
 	for _, tc := range tests {
@@ -392,8 +392,9 @@ func TestNiceAxis(t *testing.T) {
 	}{
 		{57, 2427, 0, 2500, true},
 		{57, 2427, 57, 2500, false},
-		{-3, 7, -3, 10, true}, // negative data keeps its low end
-		{0, 100, 0, 125, true},
+		{-3, 7, -3, 8, true}, // negative data keeps its low end
+		{0, 100, 0, 120, true},
+		{-15, 102, -15, 120, true},
 	} {
 		lo, hi := niceRange(tc.lo, tc.hi, tc.fromZero)
 		if lo != tc.wantLo || hi != tc.wantHi {
