@@ -48,6 +48,18 @@ func runSample(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "huntbook sample: --out DIR is required")
 		return 2
 	}
+	// 0 means "the default" to sampledata; typed on the command line it is
+	// a mistake to name, not a default to take.
+	var zero []string
+	fs.Visit(func(f *flag.Flag) {
+		if (f.Name == "users" && *users == 0) || (f.Name == "days" && *days == 0) || (f.Name == "scale" && *scale == 0) {
+			zero = append(zero, "--"+f.Name)
+		}
+	})
+	if len(zero) > 0 {
+		fmt.Fprintf(stderr, "huntbook sample: %s 0: want a positive number (leave the flag out for the default)\n", strings.Join(zero, ", "))
+		return 2
+	}
 	cfg := sampledata.Config{Name: *name, Users: *users, Days: *days, Seed: *seed, Scale: *scale, NoStories: *noStories}
 	if *seed == 0 {
 		fmt.Fprintln(stderr, "huntbook sample: --seed: want a positive number")

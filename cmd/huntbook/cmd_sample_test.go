@@ -21,6 +21,7 @@ func TestSampleCommand(t *testing.T) {
 		{[]string{"sample", "--out", dir, "--end", "tomorrow"}, 2, `--end "tomorrow"`},
 		{[]string{"sample", "--out", dir, "--users", "3"}, 1, "users 3"},
 		{[]string{"sample", "--out", dir, "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"sample", "--out", dir, "--users", "0"}, 2, "--users 0: want a positive number"},
 	}
 	for _, tc := range tests {
 		var o, e bytes.Buffer
