@@ -1,6 +1,7 @@
 package binder
 
 import (
+	suggestpkg "github.com/huntbook/huntbook/kql/suggest"
 	"strings"
 
 	"github.com/huntbook/huntbook/kql/ast"
@@ -128,11 +129,15 @@ func (b *binder) unknownColumn(x *ast.Ident, c *ctx) {
 			cands = append(cands, s.name)
 		}
 	}
+	hint := suggest(x.Name, cands)
+	if hint == "" {
+		hint = suggestpkg.Timespan(x.Name)
+	}
 	if c.tab == nil {
-		b.errorf(x, "unknown name '%s'%s", x.Name, suggest(x.Name, cands))
+		b.errorf(x, "unknown name '%s'%s", x.Name, hint)
 		return
 	}
-	b.errorf(x, "unknown column '%s'%s", x.Name, suggest(x.Name, cands))
+	b.errorf(x, "unknown column '%s'%s", x.Name, hint)
 }
 
 // selector binds X.Sel: $left.Col / $right.Col in joins, a property of a

@@ -7,6 +7,7 @@ import (
 
 	"github.com/huntbook/huntbook/kql/ast"
 	"github.com/huntbook/huntbook/kql/functions"
+	"github.com/huntbook/huntbook/kql/suggest"
 	"github.com/huntbook/huntbook/kql/table"
 	"github.com/huntbook/huntbook/kql/token"
 	"github.com/huntbook/huntbook/kql/types"
@@ -136,7 +137,7 @@ func (c *compiler) ident(x *ast.Ident) (*cexpr, error) {
 	case "false":
 		return constExpr(types.NewBool(false)), nil
 	}
-	return nil, c.r.errorf(x.Pos(), "unknown column or variable '%s'", x.Name)
+	return nil, c.r.errorf(x.Pos(), "unknown column or variable '%s'%s", x.Name, suggest.Timespan(x.Name))
 }
 
 func (c *compiler) unary(x *ast.UnaryExpr) (*cexpr, error) {

@@ -64,3 +64,22 @@ func editDistance(a, b string) int {
 	}
 	return d[len(ra)][len(rb)]
 }
+
+// Timespan is a hint for a name that looks like a timespan with a unit
+// KQL lacks (1x, 5min): KQL names may start with digits, so the scanner
+// reads one as a name and the error is an unknown name. "" otherwise.
+func Timespan(name string) string {
+	i := 0
+	for i < len(name) && (name[i] >= '0' && name[i] <= '9' || name[i] == '.') {
+		i++
+	}
+	if i == 0 || i == len(name) {
+		return ""
+	}
+	for _, r := range name[i:] {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return ""
+		}
+	}
+	return fmt.Sprintf(" (if it is meant as a timespan, %q is not a unit: use d, h, m, s, ms, microsecond or tick)", name[i:])
+}

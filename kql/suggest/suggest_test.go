@@ -18,3 +18,17 @@ func TestDidYouMean(t *testing.T) {
 		}
 	}
 }
+
+func TestTimespanHint(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"1x", ` (if it is meant as a timespan, "x" is not a unit: use d, h, m, s, ms, microsecond or tick)`},
+		{"5min", ` (if it is meant as a timespan, "min" is not a unit: use d, h, m, s, ms, microsecond or tick)`},
+		{"Account", ""},
+		{"42", ""},
+		{"2022_x", ""},
+	} {
+		if got := Timespan(tc.name); got != tc.want {
+			t.Errorf("Timespan(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
