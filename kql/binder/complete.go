@@ -193,13 +193,26 @@ func sortCompletions(items []Completion, prefix string) {
 			return ap
 		}
 		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
+			return kindRank(a.Kind) < kindRank(b.Kind)
 		}
 		if a.Kind == KindColumn {
 			return false // columns keep the schema's order
 		}
 		return a.Label < b.Label
 	})
+}
+
+// kindRank orders kinds for completion: aggregates, offered only where an
+// aggregation goes, before scalar functions there (dc: dcount before
+// dcount_hll).
+func kindRank(k CompletionKind) int {
+	switch k {
+	case KindAggregate:
+		return int(KindFunction)
+	case KindFunction:
+		return int(KindAggregate)
+	}
+	return int(k)
 }
 
 // quoteName brackets a column name that is not a plain identifier.

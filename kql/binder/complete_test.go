@@ -70,6 +70,15 @@ func TestCompleteNoAggregatesOutsideSummarize(t *testing.T) {
 	}
 }
 
+// Where an aggregation goes, aggregates come before scalar functions of
+// the same prefix: summarize dc offers dcount first, not dcount_hll.
+func TestCompleteAggregatesFirstInSummarize(t *testing.T) {
+	items, _, _ := Complete("T | summarize dc", len("T | summarize dc"), testCat)
+	if len(items) == 0 || items[0].Kind != KindAggregate || items[0].Label != "dcount" {
+		t.Fatalf("first completions: %v", items[:min(3, len(items))])
+	}
+}
+
 func TestInspect(t *testing.T) {
 	tests := []struct {
 		name, src string // '^' marks the cursor
