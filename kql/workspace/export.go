@@ -65,14 +65,18 @@ func chooseDateOrders(body []byte, start, line int, p *csvPlan, o readOptions, r
 	}
 	type evidence struct{ slashed, dayFirst, monthFirst int }
 	ev := make([]evidence, len(p.cols))
+	fieldIdx := make([]int, len(cols)) // each column's field, found once
+	for k, c := range cols {
+		fieldIdx[k] = fieldOf(p, c)
+	}
 	s := &csvScanner{data: body, pos: start, line: line}
 	for n := 0; n < sampleRows; n++ {
 		fields, _, ok := s.next()
 		if !ok {
 			break
 		}
-		for _, c := range cols {
-			j := fieldOf(p, c)
+		for k, c := range cols {
+			j := fieldIdx[k]
 			if j < 0 || j >= len(fields) {
 				continue
 			}
